@@ -1,0 +1,350 @@
+"""A pure-Python Server-Sent Events parser: the readable reference.
+
+It has the same API as the native :class:`sseflow.Parser` and follows the
+WHATWG HTML Living Standard, section "Server-sent events", subsections
+"Parsing an event stream" and "Interpreting an event stream", step by step.
+The test suite judges the native parser against it.
+
+The stream is split into lines on bytes and each line is decoded afterwards:
+CR, LF and ``:`` never occur inside a multi-byte UTF-8 sequence, so this gives
+the same text as decoding the whole stream first, and a character split across
+chunks needs no special care.
+
+>>> parser = Parser()
+>>> parser.feed(b"data: hello\\n\\n")
+>>> list(parser)
+[Event(event='message', data='hello', id='', retry=None)]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterator
+from typing import Any, Final
+
+from sseflow.errors import ParserClosed
+
+__all__ = ["Comment", "Event", "Parser"]
+
+_BOM: Final = b"\xef\xbb\xbf"
+_LINE_END: Final = re.compile(rb"\r\n|\r|\n")
+_MAX_RETRY: Final = 2**64 - 1
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 with U+FFFD for malformed sequences, as the Encoding Standard decodes."""
+    return raw.decode("utf-8", "replace")
+
+
+def _text_arg(name: str, value: object, default: str) -> str:
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
+def _retry_arg(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"retry must be an int or None, got {type(value).__name__}")
+    if not 0 <= value <= _MAX_RETRY:
+        raise ValueError(f"retry must be between 0 and 2**64 - 1, got {value}")
+    return value
+
+
+class Event:
+    """One server-sent event; immutable.
+
+    ``event`` is the type (``"message"`` by default), ``data`` the data lines
+    joined by LF, ``id`` the last event ID when it was dispatched, ``retry`` the
+    reconnection time given in this event's block, or ``None``.
+    """
+
+    __slots__ = ("data", "event", "id", "retry")
+
+    event: str
+    data: str
+    id: str
+    retry: int | None
+
+    def __init__(
+        self,
+        event: str = "message",
+        data: str = "",
+        id: str = "",
+        retry: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "event", _text_arg("event", event, "message"))
+        object.__setattr__(self, "data", _text_arg("data", data, ""))
+        object.__setattr__(self, "id", _text_arg("id", id, ""))
+        object.__setattr__(self, "retry", _retry_arg(retry))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Event is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Event is immutable: cannot delete {name!r}")
+
+    def json(self) -> Any:
+        """Decodes the data as JSON (``json.loads(self.data)``)."""
+        return json.loads(self.data)
+
+    def _fields(self) -> tuple[str, str, str, int | None]:
+        return (self.event, self.data, self.id, self.retry)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Event(event={self.event!r}, data={self.data!r}, id={self.id!r}, retry={self.retry!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Event], tuple[str, str, str, int | None]]:
+        return (Event, self._fields())
+
+
+class Comment:
+    """A comment line (``: text``), yielded only by ``Parser(comments=True)``.
+
+    ``text`` is what follows the colon, one leading space removed.
+    """
+
+    __slots__ = ("text",)
+
+    text: str
+
+    def __init__(self, text: str = "") -> None:
+        object.__setattr__(self, "text", _text_arg("text", text, ""))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Comment is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Comment is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Comment):
+            return NotImplemented
+        return self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Comment(text={self.text!r})"
+
+    def __reduce__(self) -> tuple[type[Comment], tuple[str]]:
+        return (Comment, (self.text,))
+
+
+def _as_bytes(data: object) -> bytes | memoryview:
+    """The bytes of a bytes-like object, or a TypeError naming what is accepted."""
+    if isinstance(data, bytes):
+        return data
+    if not isinstance(data, str):
+        try:
+            view = memoryview(data)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+        else:
+            if view.format in ("B", "b", "c"):
+                return view.cast("B") if view.c_contiguous else view.tobytes()
+    raise TypeError(
+        "feed() expects a bytes-like object (bytes, bytearray, memoryview), "
+        f"got {type(data).__name__}"
+    )
+
+
+class Parser:
+    """An incremental Server-Sent Events parser, in pure Python.
+
+    Feed it chunks with :meth:`feed`, split anywhere; iterate it for the events
+    ready so far. With ``comments=True`` it also yields :class:`Comment` items.
+    """
+
+    def __init__(self, *, comments: bool = False) -> None:
+        self._comments = comments
+        self._ready: deque[Event | Comment] = deque()
+        self._closed = False
+        # Stream state.
+        self._at_start = True  # no byte after a possible BOM seen yet
+        self._after_cr = False  # the last line ended with a CR; skip an LF next
+        self._line = bytearray()  # the open line
+        # The standard's buffers.
+        self._data: list[str] = []  # data values; the data buffer is each + LF
+        self._event_type = ""
+        self._id_buffer = ""
+        self._last_event_id = ""
+        self._retry: int | None = None
+        # Beyond the standard.
+        self._block_retry: int | None = None  # the retry of the current block
+        self._in_event = False  # a data, event or valid id field awaits a blank line
+        self._truncated = False  # how the stream ended, after close()
+
+    # -- feeding -------------------------------------------------------------
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        """Parses a chunk of the stream.
+
+        Raises:
+            TypeError: ``data`` is not bytes-like.
+            ParserClosed: the parser was closed.
+        """
+        chunk = _as_bytes(data)
+        if self._closed:
+            raise ParserClosed("feed() after close(): the parser is closed")
+        start = 0
+        if self._at_start:
+            start = self._skip_bom(chunk)
+            if self._at_start:
+                return
+        if self._after_cr and start < len(chunk):
+            self._after_cr = False
+            if chunk[start : start + 1] == b"\n":
+                start += 1
+        for match in _LINE_END.finditer(chunk, start):
+            self._line += chunk[start : match.start()]
+            line = bytes(self._line)
+            self._line.clear()
+            self._process_line(line)
+            start = match.end()
+        self._line += chunk[start:]
+        if chunk[-1:] == b"\r":
+            self._after_cr = True
+
+    def _skip_bom(self, chunk: bytes | memoryview) -> int:
+        """Strips one BOM from the very start of the stream, even if split.
+
+        The bytes seen so far wait in ``self._line``; returns where the
+        rest of the chunk starts. ``self._at_start`` stays True while the
+        stream could still begin with a BOM.
+        """
+        need = len(_BOM) - len(self._line)
+        head = bytes(chunk[:need])
+        self._line += head
+        if _BOM.startswith(self._line) and len(self._line) < len(_BOM):
+            return len(head)
+        self._at_start = False
+        if self._line == _BOM:
+            self._line.clear()
+            return len(head)
+        # Not a BOM: what was seen is the start of the first line.
+        self._line.clear()
+        self._line += _BOM[: len(_BOM) - need]  # bytes from earlier chunks
+        return 0
+
+    # -- interpreting lines (the standard's "Interpreting an event stream") ---
+
+    def _process_line(self, line: bytes) -> None:
+        if not line:
+            self._dispatch()
+        elif line.startswith(b":"):
+            if self._comments:
+                text = _decode(line[1:])
+                self._ready.append(Comment(text[1:] if text.startswith(" ") else text))
+        elif b":" in line:
+            name, _, value = line.partition(b":")
+            if value.startswith(b" "):
+                value = value[1:]
+            self._process_field(name, _decode(value))
+        else:
+            self._process_field(line, "")
+
+    def _process_field(self, name: bytes, value: str) -> None:
+        if name == b"event":
+            self._event_type = value
+            self._in_event = True
+        elif name == b"data":
+            self._data.append(value)
+            self._in_event = True
+        elif name == b"id":
+            if "\0" not in value:
+                self._id_buffer = value
+                self._in_event = True
+        elif name == b"retry" and value and all(c in "0123456789" for c in value):
+            self._retry = self._block_retry = min(int(value), _MAX_RETRY)
+        # Any other field name is ignored.
+
+    def _dispatch(self) -> None:
+        """A blank line: dispatch the event, if its data buffer is not empty."""
+        self._last_event_id = self._id_buffer
+        self._in_event = False
+        retry, self._block_retry = self._block_retry, None
+        data, self._data = self._data, []
+        event_type, self._event_type = self._event_type, ""
+        if not data:
+            return
+        # The data buffer is every value followed by LF, less the last LF.
+        data_text = "\n".join(data)
+        self._ready.append(Event(event_type or "message", data_text, self._last_event_id, retry))
+
+    # -- the end of the stream ----------------------------------------------
+
+    def close(self) -> None:
+        """Ends the stream: an incomplete event is discarded, as the standard says.
+
+        :attr:`truncated` then tells whether there was one. Ready events stay
+        iterable. Closing again does nothing.
+        """
+        if self._closed:
+            return
+        self._truncated = self.truncated
+        self._closed = True
+        self._line.clear()
+        self._data = []
+        self._event_type = ""
+        self._block_retry = None
+        self._in_event = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the stream ended (or, before close, would end) truncated.
+
+        True inside a line that is neither empty nor a comment, or after a
+        ``data``, ``event`` or valid ``id`` field that no blank line followed.
+        """
+        if self._closed:
+            return self._truncated
+        inside_line = bool(self._line) and not self._line.startswith(b":")
+        return inside_line or self._in_event
+
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID string (``""`` if none)."""
+        return self._last_event_id
+
+    @property
+    def retry(self) -> int | None:
+        """The reconnection time in milliseconds set by the stream, or None."""
+        return self._retry
+
+    # -- reading events ------------------------------------------------------
+
+    def events(self) -> list[Event | Comment]:
+        """All the ready items, in stream order, removed from the parser."""
+        ready = list(self._ready)
+        self._ready.clear()
+        return ready
+
+    def __iter__(self) -> Iterator[Event | Comment]:
+        return self
+
+    def __next__(self) -> Event | Comment:
+        if not self._ready:
+            raise StopIteration
+        return self._ready.popleft()

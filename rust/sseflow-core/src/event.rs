@@ -1,0 +1,126 @@
+//! What the parser yields: events, comments, and the report at the end of a stream.
+
+use std::borrow::Cow;
+
+/// A dispatched event, borrowing from the chunk being parsed or from the parser.
+///
+/// Text is kept as the stream's bytes; [`data`](Event::data) and
+/// [`event_type`](Event::event_type) decode it as UTF-8, replacing malformed
+/// sequences with U+FFFD as the Encoding Standard does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub(crate) event_type: &'a [u8],
+    pub(crate) data: &'a [u8],
+    pub(crate) id: &'a str,
+    pub(crate) retry: Option<u64>,
+}
+
+impl<'a> Event<'a> {
+    /// The event type: the last `event` field of the block, or `message`.
+    pub fn event_type(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.event_type_bytes())
+    }
+
+    /// The event type as the stream's bytes (`b"message"` when none was given).
+    pub fn event_type_bytes(&self) -> &'a [u8] {
+        if self.event_type.is_empty() {
+            b"message"
+        } else {
+            self.event_type
+        }
+    }
+
+    /// The data: the block's `data` values joined by LF.
+    pub fn data(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.data)
+    }
+
+    /// The data as the stream's bytes.
+    pub fn data_bytes(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The last event ID string when the event was dispatched (empty if none).
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// The reconnection time, in milliseconds, that a valid `retry` field of
+    /// this event's block set, if any.
+    pub fn retry(&self) -> Option<u64> {
+        self.retry
+    }
+
+    /// Copies the event out of the parser's and the chunk's memory.
+    pub fn to_owned_event(&self) -> OwnedEvent {
+        OwnedEvent {
+            event_type: self.event_type().into_owned(),
+            data: self.data().into_owned(),
+            id: self.id.to_owned(),
+            retry: self.retry,
+        }
+    }
+}
+
+/// An [`Event`] that owns its text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct OwnedEvent {
+    /// The event type (`message` by default).
+    pub event_type: String,
+    /// The data.
+    pub data: String,
+    /// The last event ID string.
+    pub id: String,
+    /// The `retry` value given in this event's block.
+    pub retry: Option<u64>,
+}
+
+/// A comment line (one starting with `:`), yielded only when
+/// [`Config::comments`](crate::Config::comments) asks for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comment<'a> {
+    pub(crate) text: &'a [u8],
+}
+
+impl<'a> Comment<'a> {
+    /// The text after the colon, one leading space removed.
+    pub fn text(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.text)
+    }
+
+    /// The text as the stream's bytes.
+    pub fn text_bytes(&self) -> &'a [u8] {
+        self.text
+    }
+}
+
+/// One thing the parser found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item<'a> {
+    /// A dispatched event.
+    Event(Event<'a>),
+    /// A comment (only with [`Config::comments`](crate::Config::comments)).
+    Comment(Comment<'a>),
+}
+
+/// How a stream ended, as [`Parser::finish`](crate::Parser::finish) reports it.
+///
+/// The standard discards an incomplete event at the end of a stream without a
+/// word; this report lets a client tell a cut stream from a finished one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EndOfStream {
+    /// At a line end, with no field pending that a blank line would dispatch.
+    Clean,
+    /// Inside a line that is neither empty nor a comment; the line is discarded.
+    InsideLine,
+    /// After a `data`, `event` or valid `id` field that no blank line followed;
+    /// the incomplete event is discarded.
+    InsideEvent,
+}
+
+impl EndOfStream {
+    /// True unless the stream ended cleanly.
+    pub fn is_truncated(self) -> bool {
+        self != EndOfStream::Clean
+    }
+}

@@ -1,0 +1,19 @@
+//! The `sseflow._native` extension module: Python types around `sseflow-core`.
+//!
+//! This crate converts types and nothing more; every rule of the format lives
+//! in the core.
+
+mod buffer;
+mod errors;
+mod event;
+mod parser;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<event::PyEvent>()?;
+    module.add_class::<event::PyComment>()?;
+    module.add_class::<parser::PyParser>()?;
+    Ok(())
+}

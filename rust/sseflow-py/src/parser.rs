@@ -1,0 +1,183 @@
+//! `sseflow.Parser`: feed bytes, iterate the events ready so far.
+
+use crate::buffer::Bytes;
+use crate::errors;
+use crate::event::{PyComment, PyEvent};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+use sseflow_core::{Config, Event, Item, Parser};
+use std::collections::VecDeque;
+
+/// How many distinct event types keep their `str` for reuse.
+const TYPE_CACHE_SIZE: usize = 16;
+
+/// An incremental Server-Sent Events parser.
+///
+/// Feed it chunks of the stream as they arrive, split anywhere, and iterate it
+/// for the events ready so far; each is yielded once. It follows the WHATWG
+/// HTML standard's event-stream format exactly.
+///
+/// Args:
+///     comments: also yield comment lines (``: ping``) as :class:`Comment`
+///         objects, in stream order, e.g. to notice heartbeats.
+///
+/// >>> parser = Parser()
+/// >>> parser.feed(b"data: hel")
+/// >>> parser.feed(b"lo\n\n")
+/// >>> list(parser)
+/// [Event(event='message', data='hello', id='', retry=None)]
+#[pyclass(name = "Parser", module = "sseflow")]
+pub(crate) struct PyParser {
+    core: Parser,
+    ready: VecDeque<Py<PyAny>>,
+    strings: Strings,
+}
+
+/// `str` objects reused across events: recent event types and the last ID.
+struct Strings {
+    message: Option<Py<PyString>>,
+    types: Vec<(Box<[u8]>, Py<PyString>)>,
+    id: Option<(String, Py<PyString>)>,
+}
+
+#[pymethods]
+impl PyParser {
+    #[new]
+    #[pyo3(signature = (*, comments = false))]
+    fn new(comments: bool) -> PyParser {
+        PyParser {
+            core: Parser::with_config(Config::default().comments(comments)),
+            ready: VecDeque::new(),
+            strings: Strings {
+                message: None,
+                types: Vec::new(),
+                id: None,
+            },
+        }
+    }
+
+    /// Parses a chunk of the stream.
+    ///
+    /// Args:
+    ///     data: ``bytes``, ``bytearray``, ``memoryview`` or any buffer of
+    ///         bytes; contiguous buffers are read in place, and none is kept
+    ///         after the call.
+    ///
+    /// Raises:
+    ///     TypeError: ``data`` is not bytes-like.
+    ///     ParserClosed: the parser was closed.
+    fn feed(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        let bytes = Bytes::get(data)?;
+        let mut rest = bytes.as_slice();
+        let PyParser {
+            core,
+            ready,
+            strings,
+        } = self;
+        loop {
+            let step = core.parse(rest).map_err(|error| errors::to_py(py, error))?;
+            rest = &rest[step.consumed..];
+            let object = match step.item {
+                None => return Ok(()),
+                Some(Item::Event(event)) => strings.event(py, &event)?.into_any(),
+                Some(Item::Comment(comment)) => {
+                    let text = PyString::new(py, &comment.text()).unbind();
+                    Bound::new(py, PyComment { text })?.into_any()
+                }
+            };
+            ready.push_back(object.unbind());
+        }
+    }
+
+    /// Ends the stream.
+    ///
+    /// As the standard says, an incomplete final event is discarded; afterwards
+    /// :attr:`truncated` says whether there was one. Events already parsed stay
+    /// ready to iterate. Closing again does nothing.
+    fn close(&mut self) {
+        self.core.finish();
+    }
+
+    /// All the ready items, in stream order, removed from the parser.
+    fn events(&mut self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        Ok(PyList::new(py, self.ready.drain(..))?.unbind())
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self) -> Option<Py<PyAny>> {
+        self.ready.pop_front()
+    }
+
+    /// Whether :meth:`close` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.core.is_finished()
+    }
+
+    /// Whether the stream ended truncated: inside a line that is neither empty
+    /// nor a comment, or after a ``data``, ``event`` or valid ``id`` field that
+    /// no blank line followed. Before :meth:`close`, whether it would if it
+    /// ended now.
+    #[getter]
+    fn truncated(&self) -> bool {
+        self.core.end_of_stream().is_truncated()
+    }
+
+    /// The last event ID string (``""`` if none).
+    #[getter]
+    fn last_event_id(&self) -> &str {
+        self.core.last_event_id()
+    }
+
+    /// The reconnection time in milliseconds set by the stream, or ``None``.
+    #[getter]
+    fn retry(&self) -> Option<u64> {
+        self.core.retry()
+    }
+}
+
+impl Strings {
+    /// A Python event for a core event, reusing the strings it can.
+    fn event<'py>(&mut self, py: Python<'py>, event: &Event<'_>) -> PyResult<Bound<'py, PyEvent>> {
+        let data = PyString::new(py, &event.data()).unbind();
+        let event = PyEvent {
+            event: self.event_type(py, event.event_type_bytes()),
+            data,
+            id: self.id(py, event.id()),
+            retry: event.retry(),
+        };
+        Bound::new(py, event)
+    }
+
+    fn event_type(&mut self, py: Python<'_>, bytes: &[u8]) -> Py<PyString> {
+        if bytes == b"message" {
+            let message = self
+                .message
+                .get_or_insert_with(|| PyString::intern(py, "message").unbind());
+            return message.clone_ref(py);
+        }
+        if let Some((_, text)) = self.types.iter().find(|(cached, _)| **cached == *bytes) {
+            return text.clone_ref(py);
+        }
+        let text = PyString::new(py, &String::from_utf8_lossy(bytes)).unbind();
+        if self.types.len() == TYPE_CACHE_SIZE {
+            self.types.remove(0);
+        }
+        self.types.push((bytes.into(), text.clone_ref(py)));
+        text
+    }
+
+    fn id(&mut self, py: Python<'_>, id: &str) -> Py<PyString> {
+        match &self.id {
+            Some((cached, text)) if cached == id => text.clone_ref(py),
+            _ => {
+                let text = PyString::new(py, id).unbind();
+                self.id = Some((id.to_owned(), text.clone_ref(py)));
+                text
+            }
+        }
+    }
+}
