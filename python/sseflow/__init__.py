@@ -15,8 +15,16 @@ from __future__ import annotations
 from importlib.metadata import version as _version
 
 from sseflow._native import Comment, Event, Parser
-from sseflow.errors import ParserClosed, SSEError
+from sseflow.errors import LimitExceeded, ParserClosed, SSEError
 
-__all__ = ["Comment", "Event", "Parser", "ParserClosed", "SSEError", "__version__"]
+__all__ = [
+    "Comment",
+    "Event",
+    "LimitExceeded",
+    "Parser",
+    "ParserClosed",
+    "SSEError",
+    "__version__",
+]
 
 __version__: str = _version("sseflow")

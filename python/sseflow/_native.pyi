@@ -71,18 +71,39 @@ class Parser(Generic[_Item]):
     Args:
         comments: also yield comment lines (``: ping``) as :class:`Comment`
             objects, in stream order, e.g. to notice heartbeats.
+        max_line_size: the longest line accepted, in bytes (default: no limit).
+        max_event_size: the largest data of one event, in bytes, counting one
+            LF per ``data`` line (default: no limit); it bounds every line too,
+            at 5 bytes more (the longest ``data: `` line whose value fits).
+
+    Going over a limit raises :class:`LimitExceeded` from :meth:`feed`, and the
+    parser refuses further input; the events before the offending one stay
+    ready.
     """
 
     @overload
-    def __new__(cls, *, comments: Literal[False] = False) -> Parser[Event]: ...
+    def __new__(
+        cls,
+        *,
+        comments: Literal[False] = False,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+    ) -> Parser[Event]: ...
     @overload
-    def __new__(cls, *, comments: bool) -> Parser[Event | Comment]: ...
+    def __new__(
+        cls,
+        *,
+        comments: bool,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+    ) -> Parser[Event | Comment]: ...
     def feed(self, data: Buffer) -> None:
         """Parses a chunk of the stream.
 
         Raises:
             TypeError: ``data`` is not bytes-like.
             ParserClosed: the parser was closed.
+            LimitExceeded: a line or event is over a limit (now or before).
         """
     def close(self) -> None:
         """Ends the stream; an incomplete final event is discarded."""

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, Final
 
-from sseflow.errors import ParserClosed
+from sseflow.errors import LimitExceeded, ParserClosed
 
 __all__ = ["Comment", "Event", "Parser"]
 
@@ -147,6 +147,16 @@ class Comment:
         return (Comment, (self.text,))
 
 
+def _limit_arg(name: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int or None, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value}")
+    return value
+
+
 def _as_bytes(data: object) -> bytes | memoryview:
     """The bytes of a bytes-like object, or a TypeError naming what is accepted."""
     if isinstance(data, bytes):
@@ -170,10 +180,33 @@ class Parser:
 
     Feed it chunks with :meth:`feed`, split anywhere; iterate it for the events
     ready so far. With ``comments=True`` it also yields :class:`Comment` items.
+
+    ``max_line_size`` bounds each line, in bytes without its line end;
+    ``max_event_size`` bounds an event's data buffer, in bytes (each ``data``
+    value plus one LF), and every line at 5 bytes more. Going over either raises
+    :class:`~sseflow.errors.LimitExceeded`, and the parser refuses further input.
     """
 
-    def __init__(self, *, comments: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        comments: bool = False,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+    ) -> None:
         self._comments = comments
+        self._max_line_size = _limit_arg("max_line_size", max_line_size)
+        self._max_event_size = _limit_arg("max_event_size", max_event_size)
+        # Lines are bounded by the line limit, and by the event limit plus 5 (the longest
+        # "data: " line whose value fits); the smaller bound names the error, a tie the line.
+        self._line_limit: tuple[str, int, int] | None = None
+        if self._max_event_size is not None:
+            self._line_limit = ("max_event_size", self._max_event_size, self._max_event_size + 5)
+        if self._max_line_size is not None and (
+            self._line_limit is None or self._max_line_size <= self._line_limit[2]
+        ):
+            self._line_limit = ("max_line_size", self._max_line_size, self._max_line_size)
+        self._failure: tuple[str, int, int] | None = None  # LimitExceeded's arguments
         self._ready: deque[Event | Comment] = deque()
         self._closed = False
         # Stream state.
@@ -182,6 +215,7 @@ class Parser:
         self._line = bytearray()  # the open line
         # The standard's buffers.
         self._data: list[str] = []  # data values; the data buffer is each + LF
+        self._data_size = 0  # bytes of the data buffer
         self._event_type = ""
         self._id_buffer = ""
         self._last_event_id = ""
@@ -203,6 +237,8 @@ class Parser:
         chunk = _as_bytes(data)
         if self._closed:
             raise ParserClosed("feed() after close(): the parser is closed")
+        if self._failure:
+            raise LimitExceeded(*self._failure)
         start = 0
         if self._at_start:
             start = self._skip_bom(chunk)
@@ -213,11 +249,13 @@ class Parser:
             if chunk[start : start + 1] == b"\n":
                 start += 1
         for match in _LINE_END.finditer(chunk, start):
+            self._check_line(match.start() - start)
             self._line += chunk[start : match.start()]
             line = bytes(self._line)
             self._line.clear()
             self._process_line(line)
             start = match.end()
+        self._check_line(len(chunk) - start)
         self._line += chunk[start:]
         if chunk[-1:] == b"\r":
             self._after_cr = True
@@ -243,6 +281,21 @@ class Parser:
         self._line += _BOM[: len(_BOM) - need]  # bytes from earlier chunks
         return 0
 
+    # -- limits (beyond the standard) ----------------------------------------
+
+    def _check_line(self, more: int) -> None:
+        """Fails if the open line, grown by ``more`` bytes, is over a limit."""
+        if self._line_limit is not None:
+            name, limit, bound = self._line_limit
+            if len(self._line) + more > bound:
+                self._fail(name, limit, len(self._line) + more)
+
+    def _fail(self, name: str, limit: int, size: int) -> None:
+        self._failure = (name, limit, size)
+        self._line.clear()
+        self._data, self._data_size, self._event_type = [], 0, ""
+        raise LimitExceeded(name, limit, size)
+
     # -- interpreting lines (the standard's "Interpreting an event stream") ---
 
     def _process_line(self, line: bytes) -> None:
@@ -256,16 +309,21 @@ class Parser:
             name, _, value = line.partition(b":")
             if value.startswith(b" "):
                 value = value[1:]
-            self._process_field(name, _decode(value))
+            self._process_field(name, value)
         else:
-            self._process_field(line, "")
+            self._process_field(line, b"")
 
-    def _process_field(self, name: bytes, value: str) -> None:
+    def _process_field(self, name: bytes, raw: bytes) -> None:
+        value = _decode(raw)
         if name == b"event":
             self._event_type = value
             self._in_event = True
         elif name == b"data":
+            size = self._data_size + len(raw) + 1
+            if self._max_event_size is not None and size > self._max_event_size:
+                self._fail("max_event_size", self._max_event_size, size)
             self._data.append(value)
+            self._data_size = size
             self._in_event = True
         elif name == b"id":
             if "\0" not in value:
@@ -280,7 +338,7 @@ class Parser:
         self._last_event_id = self._id_buffer
         self._in_event = False
         retry, self._block_retry = self._block_retry, None
-        data, self._data = self._data, []
+        data, self._data, self._data_size = self._data, [], 0
         event_type, self._event_type = self._event_type, ""
         if not data:
             return
@@ -301,7 +359,7 @@ class Parser:
         self._truncated = self.truncated
         self._closed = True
         self._line.clear()
-        self._data = []
+        self._data, self._data_size = [], 0
         self._event_type = ""
         self._block_retry = None
         self._in_event = False
@@ -320,6 +378,8 @@ class Parser:
         """
         if self._closed:
             return self._truncated
+        if self._failure:
+            return True  # stopped inside the line or the event that was too large
         inside_line = bool(self._line) and not self._line.startswith(b":")
         return inside_line or self._in_event
 

@@ -37,6 +37,6 @@ mod event;
 mod field;
 mod parser;
 
-pub use error::Error;
+pub use error::{Error, Limit};
 pub use event::{Comment, EndOfStream, Event, Item, OwnedEvent};
 pub use parser::{Config, Feed, Parser, Step, Work};

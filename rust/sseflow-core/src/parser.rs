@@ -30,13 +30,17 @@
 //! * A returned event borrows `data` and `event_type`; they are cleared at the
 //!   start of the next call (`dispatched`), not before returning.
 
-use crate::error::Error;
+use crate::error::{Error, Limit};
 use crate::event::{Comment, EndOfStream, Event, Item};
 use crate::field::{self, Line, Name};
 use memchr::memchr2;
 use std::ops::Range;
 
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+/// How much longer a `data: ` line is than the data buffer its value fills:
+/// `data: ` less the LF that follows the value in the buffer.
+const DATA_LINE_OVERHEAD: usize = 5;
 
 /// Buffers larger than this are freed, not kept for reuse, once emptied.
 const KEEP_CAPACITY: usize = 64 * 1024;
@@ -45,6 +49,8 @@ const KEEP_CAPACITY: usize = 64 * 1024;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     comments: bool,
+    max_line_size: Option<usize>,
+    max_event_size: Option<usize>,
 }
 
 impl Config {
@@ -52,6 +58,38 @@ impl Config {
     pub fn comments(mut self, yes: bool) -> Self {
         self.comments = yes;
         self
+    }
+
+    /// The longest line accepted, in bytes without its line end (default: no limit).
+    pub fn max_line_size(mut self, max: Option<usize>) -> Self {
+        self.max_line_size = max;
+        self
+    }
+
+    /// The largest data buffer of one event, in bytes: its `data` values plus one
+    /// LF each (default: no limit).
+    ///
+    /// It bounds every line too, at 5 bytes more: the longest `data: ` line
+    /// whose value fits.
+    pub fn max_event_size(mut self, max: Option<usize>) -> Self {
+        self.max_event_size = max;
+        self
+    }
+
+    /// The line limit in force, with its option and its value there.
+    fn line_limit(&self) -> Option<(Limit, usize, usize)> {
+        let line = self.max_line_size.map(|max| (Limit::LineSize, max, max));
+        let event = self.max_event_size.map(|max| {
+            (
+                Limit::EventSize,
+                max,
+                max.saturating_add(DATA_LINE_OVERHEAD),
+            )
+        });
+        match (line, event) {
+            (Some(line), Some(event)) => Some(if event.2 < line.2 { event } else { line }),
+            (line, event) => line.or(event),
+        }
     }
 }
 
@@ -108,6 +146,8 @@ pub struct Parser {
     /// A comment that spanned slices, kept for the returned item to borrow.
     comment: Vec<u8>,
     finished: Option<EndOfStream>,
+    /// A limit was exceeded: all further input is refused with this error.
+    failed: Option<Error>,
     work: Work,
 }
 
@@ -153,6 +193,7 @@ impl Parser {
             dispatched: false,
             comment: Vec::new(),
             finished: None,
+            failed: None,
             work: Work::default(),
         }
     }
@@ -182,6 +223,14 @@ impl Parser {
     pub fn end_of_stream(&self) -> EndOfStream {
         if let Some(end) = self.finished {
             end
+        } else if let Some(Error::LimitExceeded {
+            limit: Limit::LineSize,
+            ..
+        }) = self.failed
+        {
+            EndOfStream::InsideLine
+        } else if self.failed.is_some() {
+            EndOfStream::InsideEvent
         } else if matches!(self.bom, Bom::Matched(n) if n > 0)
             || self.line.first().is_some_and(|&byte| byte != b':')
         {
@@ -234,6 +283,9 @@ impl Parser {
         if self.finished.is_some() {
             return Err(Error::Finished);
         }
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
         if self.dispatched {
             self.dispatched = false;
             clear(&mut self.data);
@@ -252,6 +304,7 @@ impl Parser {
             let rest = &input[pos..];
             let Some(found) = memchr2(b'\r', b'\n', rest) else {
                 self.work.scanned += rest.len() as u64;
+                self.check_line(rest.len())?;
                 self.copy_into_line(rest);
                 self.own_data(input, data_in_input);
                 return Ok(Step {
@@ -260,6 +313,7 @@ impl Parser {
                 });
             };
             self.work.scanned += found as u64 + 1;
+            self.check_line(found)?;
             let end = pos + found;
             let mut next = end + 1;
             if input[end] == b'\r' {
@@ -277,6 +331,7 @@ impl Parser {
                 let line = std::mem::take(&mut self.line);
                 match self.handle(&line) {
                     Action::Data(start) => {
+                        self.check_data(data_in_input.as_ref(), line.len() - start)?;
                         self.own_data(input, data_in_input.take());
                         self.append_data(line, start);
                     }
@@ -307,6 +362,7 @@ impl Parser {
                 Action::Done => {}
                 Action::Data(value) => {
                     let value = start + value..end;
+                    self.check_data(data_in_input.as_ref(), value.len())?;
                     if data_in_input.is_none() && self.data.is_empty() {
                         data_in_input = Some(value);
                     } else {
@@ -427,6 +483,38 @@ impl Parser {
             self.bom = Bom::Matched(matched as u8);
         }
         matched - before
+    }
+
+    /// Fails if the open line, grown by `more` bytes, exceeds the line limit.
+    fn check_line(&mut self, more: usize) -> Result<(), Error> {
+        match self.config.line_limit() {
+            Some((limit, max, bound)) if self.line.len() + more > bound => {
+                self.fail(limit, max, self.line.len() + more)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Fails if a data value of `len` bytes would overfill the event limit.
+    fn check_data(&mut self, in_input: Option<&Range<usize>>, len: usize) -> Result<(), Error> {
+        let Some(max) = self.config.max_event_size else {
+            return Ok(());
+        };
+        let buffered = in_input.map_or(self.data.len(), |range| range.len() + 1);
+        if buffered + len + 1 > max {
+            return self.fail(Limit::EventSize, max, buffered + len + 1);
+        }
+        Ok(())
+    }
+
+    /// Refuses this and all further input; drops what was buffered.
+    fn fail(&mut self, limit: Limit, max: usize, size: usize) -> Result<(), Error> {
+        let error = Error::LimitExceeded { limit, max, size };
+        self.failed = Some(error);
+        for buffer in [&mut self.line, &mut self.data, &mut self.event_type] {
+            *buffer = Vec::new();
+        }
+        Err(error)
     }
 
     fn copy_into_line(&mut self, bytes: &[u8]) {

@@ -3,8 +3,9 @@
 use crate::buffer::Bytes;
 use crate::errors;
 use crate::event::{PyComment, PyEvent};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyBool, PyInt, PyList, PyString};
 use sseflow_core::{Config, Event, Item, Parser};
 use std::collections::VecDeque;
 
@@ -20,6 +21,14 @@ const TYPE_CACHE_SIZE: usize = 16;
 /// Args:
 ///     comments: also yield comment lines (``: ping``) as :class:`Comment`
 ///         objects, in stream order, e.g. to notice heartbeats.
+///     max_line_size: the longest line accepted, in bytes (default: no limit).
+///     max_event_size: the largest data of one event, in bytes, counting one
+///         LF per ``data`` line (default: no limit); it bounds every line too,
+///         at 5 bytes more (the longest ``data: `` line whose value fits).
+///
+/// Going over a limit raises :class:`LimitExceeded` from :meth:`feed`, and the
+/// parser refuses further input; the events before the offending one stay
+/// ready.
 ///
 /// >>> parser = Parser()
 /// >>> parser.feed(b"data: hel")
@@ -43,17 +52,25 @@ struct Strings {
 #[pymethods]
 impl PyParser {
     #[new]
-    #[pyo3(signature = (*, comments = false))]
-    fn new(comments: bool) -> PyParser {
-        PyParser {
-            core: Parser::with_config(Config::default().comments(comments)),
+    #[pyo3(signature = (*, comments = false, max_line_size = None, max_event_size = None))]
+    fn new(
+        comments: bool,
+        max_line_size: Option<&Bound<'_, PyAny>>,
+        max_event_size: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyParser> {
+        let config = Config::default()
+            .comments(comments)
+            .max_line_size(limit_arg("max_line_size", max_line_size)?)
+            .max_event_size(limit_arg("max_event_size", max_event_size)?);
+        Ok(PyParser {
+            core: Parser::with_config(config),
             ready: VecDeque::new(),
             strings: Strings {
                 message: None,
                 types: Vec::new(),
                 id: None,
             },
-        }
+        })
     }
 
     /// Parses a chunk of the stream.
@@ -136,6 +153,27 @@ impl PyParser {
     #[getter]
     fn retry(&self) -> Option<u64> {
         self.core.retry()
+    }
+}
+
+/// A size limit argument: `None` or a non-negative int.
+fn limit_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+    let Some(value) = value.filter(|value| !value.is_none()) else {
+        return Ok(None);
+    };
+    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
+        let kind = value.get_type().name()?;
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int or None, got {kind}"
+        )));
+    }
+    match value.extract::<usize>() {
+        Ok(limit) => Ok(Some(limit)),
+        Err(_) if value.lt(0)? => Err(PyValueError::new_err(format!(
+            "{name} must be a non-negative int, got {value}"
+        ))),
+        // Larger than memory can hold: no limit in practice.
+        Err(_) => Ok(None),
     }
 }
 
