@@ -98,7 +98,7 @@ impl PyParser {
                 None => return Ok(()),
                 Some(Item::Event(event)) => strings.event(py, &event)?.into_any(),
                 Some(Item::Comment(comment)) => {
-                    let text = PyString::new(py, &comment.text()).unbind();
+                    let text = text(py, comment.text_bytes()).unbind();
                     Bound::new(py, PyComment { text })?.into_any()
                 }
             };
@@ -156,6 +156,16 @@ impl PyParser {
     }
 }
 
+/// Text of the stream as a `str`: UTF-8, malformed sequences replaced by U+FFFD.
+///
+/// Valid text, the usual case, is decoded once, by Python; only malformed
+/// text pays for a failed attempt and Rust's lossy decoding, which replaces
+/// exactly as Python's ``bytes.decode("utf-8", "replace")`` does.
+fn text<'py>(py: Python<'py>, bytes: &[u8]) -> Bound<'py, PyString> {
+    PyString::from_bytes(py, bytes)
+        .unwrap_or_else(|_| PyString::new(py, &String::from_utf8_lossy(bytes)))
+}
+
 /// A size limit argument: `None` or a non-negative int.
 fn limit_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     let Some(value) = value.filter(|value| !value.is_none()) else {
@@ -180,7 +190,7 @@ fn limit_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<us
 impl Strings {
     /// A Python event for a core event, reusing the strings it can.
     fn event<'py>(&mut self, py: Python<'py>, event: &Event<'_>) -> PyResult<Bound<'py, PyEvent>> {
-        let data = PyString::new(py, &event.data()).unbind();
+        let data = text(py, event.data_bytes()).unbind();
         let event = PyEvent {
             event: self.event_type(py, event.event_type_bytes()),
             data,
@@ -200,7 +210,7 @@ impl Strings {
         if let Some((_, text)) = self.types.iter().find(|(cached, _)| **cached == *bytes) {
             return text.clone_ref(py);
         }
-        let text = PyString::new(py, &String::from_utf8_lossy(bytes)).unbind();
+        let text = text(py, bytes).unbind();
         if self.types.len() == TYPE_CACHE_SIZE {
             self.types.remove(0);
         }
