@@ -1,0 +1,204 @@
+//! Helpers shared by the integration tests: run a parser over a chunk
+//! sequence and collect everything it reports as owned values, and cut inputs
+//! into chunks in the ways the tests need.
+
+// Each test crate uses only some of these helpers.
+#![allow(dead_code)]
+
+use sseflow_core::{Config, EndOfStream, Error, Item, OwnedEvent, Parser};
+
+/// One item, copied out of the parser.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Got {
+    /// A dispatched event.
+    Event(OwnedEvent),
+    /// A comment's text.
+    Comment(String),
+}
+
+impl Got {
+    fn from_item(item: Item<'_>) -> Got {
+        match item {
+            Item::Event(event) => Got::Event(event.to_owned_event()),
+            Item::Comment(comment) => Got::Comment(comment.text().into_owned()),
+        }
+    }
+}
+
+/// An event as the tests spell it: type, data, id, block retry.
+pub fn event(event_type: &str, data: &str, id: &str, retry: Option<u64>) -> Got {
+    Got::Event(OwnedEvent {
+        event_type: event_type.to_owned(),
+        data: data.to_owned(),
+        id: id.to_owned(),
+        retry,
+    })
+}
+
+/// A comment with this text.
+pub fn comment(text: &str) -> Got {
+    Got::Comment(text.to_owned())
+}
+
+/// Everything a parser reported for one stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The items, in stream order.
+    pub items: Vec<Got>,
+    /// `last_event_id()` after `finish()`.
+    pub last_event_id: String,
+    /// `retry()` after `finish()`.
+    pub retry: Option<u64>,
+    /// What `finish()` returned.
+    pub end: EndOfStream,
+}
+
+/// A parser with comments on or off.
+pub fn parser(comments: bool) -> Parser {
+    Parser::with_config(Config::default().comments(comments))
+}
+
+/// Checks what holds for every finished parser, and builds the outcome.
+///
+/// `end_of_stream()` before `finish()` must predict its report; a second
+/// `finish()` must give the same report; the parser must refuse more input.
+fn finish(mut parser: Parser, items: Vec<Got>) -> Outcome {
+    let predicted = parser.end_of_stream();
+    assert!(!parser.is_finished());
+    let end = parser.finish();
+    assert_eq!(
+        end, predicted,
+        "end_of_stream() before finish() disagrees with finish()"
+    );
+    assert_eq!(parser.finish(), end, "a second finish() changed the report");
+    assert_eq!(parser.end_of_stream(), end);
+    assert!(parser.is_finished());
+    assert_eq!(parser.parse(b"data: x\n\n").err(), Some(Error::Finished));
+    assert_eq!(parser.feed(b"").next_item().err(), Some(Error::Finished));
+    Outcome {
+        items,
+        last_event_id: parser.last_event_id().to_owned(),
+        retry: parser.retry(),
+        end,
+    }
+}
+
+/// Feeds the chunks through [`Parser::feed`] and collects all items.
+pub fn run_feed(comments: bool, chunks: &[&[u8]]) -> Outcome {
+    let mut parser = parser(comments);
+    let mut items = Vec::new();
+    for chunk in chunks {
+        let mut feed = parser.feed(chunk);
+        while let Some(item) = feed.next_item().expect("a live parser refused input") {
+            items.push(Got::from_item(item));
+        }
+        assert!(
+            feed.rest().is_empty(),
+            "next_item() returned None with input left"
+        );
+    }
+    finish(parser, items)
+}
+
+/// Drives [`Parser::parse`] by hand over the chunks, checking the contract
+/// of [`sseflow_core::Step::consumed`] at every step.
+pub fn run_parse(comments: bool, chunks: &[&[u8]]) -> Outcome {
+    let mut parser = parser(comments);
+    let mut items = Vec::new();
+    for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        loop {
+            let step = parser.parse(rest).expect("a live parser refused input");
+            let consumed = step.consumed;
+            let item = step.item.map(Got::from_item);
+            assert!(
+                consumed <= rest.len(),
+                "consumed {consumed} of {} bytes",
+                rest.len()
+            );
+            match item {
+                None => {
+                    assert_eq!(consumed, rest.len(), "no item, yet input was left");
+                    break;
+                }
+                Some(item) => {
+                    // An item needs at least its line end.
+                    assert!(consumed > 0, "an item out of no input");
+                    items.push(item);
+                    rest = &rest[consumed..];
+                }
+            }
+        }
+    }
+    finish(parser, items)
+}
+
+/// Runs both APIs over the chunks, checks they agree, and returns the outcome.
+pub fn run(comments: bool, chunks: &[&[u8]]) -> Outcome {
+    let fed = run_feed(comments, chunks);
+    let parsed = run_parse(comments, chunks);
+    assert_eq!(
+        fed, parsed,
+        "Feed and the raw parse loop disagree on {chunks:?}"
+    );
+    fed
+}
+
+/// Cuts `input` at the given offsets (ascending, each at most `input.len()`).
+pub fn split_at<'a>(input: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
+    let mut chunks = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for &cut in cuts {
+        chunks.push(&input[start..cut]);
+        start = cut;
+    }
+    chunks.push(&input[start..]);
+    chunks
+}
+
+/// The whole input as one chunk.
+pub fn whole(input: &[u8]) -> Vec<&[u8]> {
+    vec![input]
+}
+
+/// One chunk per byte.
+pub fn bytewise(input: &[u8]) -> Vec<&[u8]> {
+    input.chunks(1).collect()
+}
+
+/// One chunk per byte with an empty chunk before, between and after them.
+pub fn bytewise_with_empties(input: &[u8]) -> Vec<&[u8]> {
+    let mut chunks = vec![&input[..0]];
+    for byte in input.chunks(1) {
+        chunks.push(byte);
+        chunks.push(&input[..0]);
+    }
+    chunks
+}
+
+/// Every way to cut `input` in two (the cut may be at either end).
+pub fn every_split(input: &[u8]) -> impl Iterator<Item = Vec<&[u8]>> {
+    (0..=input.len()).map(move |cut| split_at(input, &[cut]))
+}
+
+/// Every way to cut `input` in three at two distinct inner offsets.
+pub fn every_pair_of_splits(input: &[u8]) -> impl Iterator<Item = Vec<&[u8]>> {
+    (1..input.len())
+        .flat_map(move |first| (first + 1..input.len()).map(move |second| (first, second)))
+        .map(move |(first, second)| split_at(input, &[first, second]))
+}
+
+/// Inputs up to this length are also cut at every pair of offsets.
+pub const SHORT: usize = 64;
+
+/// The chunkings every table row runs under: whole, bytewise (with and
+/// without empty chunks), every split in two, and, for short inputs, every
+/// split in three.
+pub fn chunkings(input: &[u8]) -> Vec<Vec<&[u8]>> {
+    let mut all = vec![whole(input), bytewise(input), bytewise_with_empties(input)];
+    all.extend(every_split(input));
+    if input.len() <= SHORT {
+        all.extend(every_pair_of_splits(input));
+    }
+    all
+}

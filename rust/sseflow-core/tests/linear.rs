@@ -1,0 +1,186 @@
+//! Linear work, checked by counting rather than timing: `Parser::work()`
+//! reports the bytes the line-end search read and the bytes copied into the
+//! parser's buffers. Also that one-line data inside a chunk is borrowed.
+
+use sseflow_core::{Config, EndOfStream, Item, Parser, Work};
+
+/// Feeds `input` in chunks of `size` bytes; returns the data of every event.
+fn feed_in_chunks(parser: &mut Parser, input: &[u8], size: usize) -> Vec<Vec<u8>> {
+    let mut data = Vec::new();
+    for chunk in input.chunks(size) {
+        let mut feed = parser.feed(chunk);
+        while let Some(item) = feed.next_item().unwrap() {
+            if let Item::Event(event) = item {
+                data.push(event.data_bytes().to_vec());
+            }
+        }
+    }
+    data
+}
+
+/// A stream of one event whose single data line holds `len` bytes.
+fn long_data_event(len: usize) -> Vec<u8> {
+    let mut input = Vec::with_capacity(len + 8);
+    input.extend_from_slice(b"data: ");
+    input.resize(6 + len, b'a');
+    input.extend_from_slice(b"\n\n");
+    input
+}
+
+/// Checks one long data line fed in chunks of `size`: the search reads each
+/// byte once and the line is copied at most twice over.
+fn check_long_line(len: usize, size: usize) {
+    let input = long_data_event(len);
+    let mut parser = Parser::new();
+    let data = feed_in_chunks(&mut parser, &input, size);
+    assert_eq!(data.len(), 1);
+    assert_eq!(data[0].len(), len);
+    assert!(data[0].iter().all(|&byte| byte == b'a'));
+    assert_eq!(parser.finish(), EndOfStream::Clean);
+    let Work { scanned, copied } = parser.work();
+    let fed = input.len() as u64;
+    assert_eq!(scanned, fed, "each byte is scanned exactly once");
+    assert!(
+        copied <= 2 * fed,
+        "copied {copied} bytes for {fed} bytes fed in {size}-byte chunks"
+    );
+    // The line spans chunks, so it must have been copied once.
+    assert!(
+        copied >= len as u64,
+        "copied only {copied} of a {len}-byte line"
+    );
+}
+
+/// A 10 MB data line fed one byte at a time.
+#[test]
+fn long_line_one_byte_chunks() {
+    check_long_line(10 * 1024 * 1024, 1);
+}
+
+/// A 20 MB data line fed in 4 KiB chunks.
+#[test]
+fn long_line_4k_chunks() {
+    check_long_line(20 * 1024 * 1024, 4096);
+}
+
+/// Several long lines, data and not, with CRLF line ends, in odd-sized
+/// chunks: the work stays within a constant factor of the input. An LF that
+/// follows a CR is skipped without a search, so it may go unscanned.
+#[test]
+fn long_lines_of_every_kind() {
+    let line = vec![b'b'; 1 << 20];
+    let mut input = Vec::new();
+    for name in [
+        &b"data: "[..],
+        b"data: ",
+        b": ",
+        b"event: ",
+        b"id: ",
+        b"foo: ",
+        b"retry: ",
+    ] {
+        input.extend_from_slice(name);
+        input.extend_from_slice(&line);
+        input.extend_from_slice(b"\r\n");
+    }
+    input.extend_from_slice(b"\r\n");
+    let line_ends = 8;
+    let mut parser = Parser::with_config(Config::default().comments(true));
+    let data = feed_in_chunks(&mut parser, &input, 4093);
+    assert_eq!(data.len(), 1);
+    assert_eq!(data[0].len(), 2 * line.len() + 1);
+    let Work { scanned, copied } = parser.work();
+    let fed = input.len() as u64;
+    assert!(
+        scanned <= fed && scanned >= fed - line_ends,
+        "scanned {scanned} of {fed}"
+    );
+    assert!(
+        copied <= 3 * fed,
+        "copied {copied} bytes for {fed} bytes fed"
+    );
+}
+
+/// Many small events in one chunk: single-line data is never copied; only
+/// event and id values are.
+#[test]
+fn small_events_in_one_chunk_copy_only_type_and_id() {
+    let count = 100_000;
+    let mut plain = Vec::new();
+    let mut typed = Vec::new();
+    let mut type_and_id_bytes = 0;
+    for n in 0..count {
+        plain.extend_from_slice(format!("data: {n}\n\n").as_bytes());
+        let id = n.to_string();
+        let kind = if n % 2 == 0 { "tick" } else { "tock" };
+        typed.extend_from_slice(
+            format!("event: {kind}\nid: {id}\n: note\nretry: 5\ndata: payload {n}\n\n").as_bytes(),
+        );
+        type_and_id_bytes += kind.len() + id.len();
+    }
+
+    let mut parser = Parser::new();
+    let data = feed_in_chunks(&mut parser, &plain, plain.len());
+    assert_eq!(data.len(), count);
+    assert_eq!(data[count - 1], format!("{}", count - 1).into_bytes());
+    assert_eq!(parser.work().copied, 0);
+    assert_eq!(parser.work().scanned, plain.len() as u64);
+
+    let mut parser = Parser::with_config(Config::default().comments(true));
+    let data = feed_in_chunks(&mut parser, &typed, typed.len());
+    assert_eq!(data.len(), count);
+    assert_eq!(parser.last_event_id(), (count - 1).to_string());
+    assert_eq!(parser.work().copied, type_and_id_bytes as u64);
+    assert_eq!(parser.work().scanned, typed.len() as u64);
+}
+
+/// Multi-line data is copied once: every value once, whatever the number of lines.
+#[test]
+fn multi_line_data_copied_once() {
+    let mut input = Vec::new();
+    let mut value_bytes = 0;
+    for n in 0..10_000 {
+        let value = format!("line {n}");
+        value_bytes += value.len();
+        input.extend_from_slice(format!("data: {value}\n").as_bytes());
+    }
+    input.extend_from_slice(b"\n");
+    let mut parser = Parser::new();
+    let data = feed_in_chunks(&mut parser, &input, input.len());
+    assert_eq!(data.len(), 1);
+    assert_eq!(parser.work().copied, value_bytes as u64);
+}
+
+fn lies_inside(inner: &[u8], outer: &[u8]) -> bool {
+    let outer = outer.as_ptr_range();
+    let inner = inner.as_ptr_range();
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// The data of a one-line event inside one chunk, and a comment's text,
+/// borrow from the chunk.
+#[test]
+fn one_line_data_borrows_from_the_chunk() {
+    let input: &[u8] = b"retry: 1\nevent: e\ndata: hello\nid: 1\n\n: note\ndata: x\n\n";
+    let mut parser = Parser::with_config(Config::default().comments(true));
+    let mut feed = parser.feed(input);
+    let mut seen = 0;
+    while let Some(item) = feed.next_item().unwrap() {
+        let text = match item {
+            Item::Event(event) => event.data_bytes(),
+            Item::Comment(comment) => comment.text_bytes(),
+        };
+        assert!(
+            lies_inside(text, input),
+            "{} does not borrow from the input",
+            text.escape_ascii()
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 3);
+    assert_eq!(
+        parser.work().copied,
+        2,
+        "only the event type and id are copied"
+    );
+}

@@ -1,0 +1,338 @@
+//! Property tests: chunking never changes the result, arbitrary bytes never
+//! panic, and the parser agrees with a deliberately simple reference written
+//! here from the standard's text.
+//!
+//! Case counts default to a few hundred per property so that the file runs in
+//! seconds in a debug build; set `PROPTEST_CASES` to run more.
+
+mod common;
+
+use common::{bytewise, run, split_at, whole, Got, Outcome};
+use proptest::prelude::*;
+use proptest::sample::{select, Index};
+use sseflow_core::EndOfStream;
+
+/// The configuration of every property: `PROPTEST_CASES` cases (default 1024).
+///
+/// Failures are not persisted to a `proptest-regressions` file; proptest
+/// prints the shrunk failing input instead.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(1024);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Pieces of field values and of garbage: digits (including runs that
+/// overflow u64), letters, NUL, BOM bytes whole and apart, valid multi-byte
+/// UTF-8 and invalid or truncated sequences.
+fn value_piece() -> impl Strategy<Value = &'static [u8]> {
+    select(vec![
+        &b"0"[..],
+        b"7",
+        b"42",
+        b"007",
+        b"18446744073709551615",
+        b"18446744073709551616",
+        b"99999999999999999999999",
+        b"a",
+        b"Z",
+        b"x y",
+        b" ",
+        b":",
+        b"\0",
+        b"\xEF\xBB\xBF",
+        b"\xEF",
+        b"\xBB",
+        b"\xBF",
+        b"\xC3\xA9",
+        b"\xE2\x82\xAC",
+        b"\xF0\x9F\x98\x80",
+        b"\xFF",
+        b"\xC0",
+        b"\x80",
+        b"\xE2\x82",
+        b"\xF0\x9F",
+        b"\xED\xA0\x80",
+    ])
+}
+
+fn line_end() -> impl Strategy<Value = &'static [u8]> {
+    select(vec![&b"\n"[..], b"\r", b"\r\n"])
+}
+
+/// One line: a name (the standard's four, near misses, or none), a separator
+/// (none, colon, colon and one or two spaces), a value (pieces, or digits
+/// only, so that retry fields are often valid) and a line end.
+fn line() -> impl Strategy<Value = Vec<u8>> {
+    let name = select(vec![
+        &b"data"[..],
+        b"data",
+        b"data",
+        b"data",
+        b"event",
+        b"id",
+        b"retry",
+        b"",
+        b"Data",
+        b"foo",
+        b"\xEF\xBB\xBFdata",
+    ]);
+    let separator = select(vec![&b""[..], b":", b": ", b":  "]);
+    let digits = select(vec![&b"0"[..], b"7", b"42", b"18446744073709551615"]);
+    let value = prop_oneof![
+        prop::collection::vec(value_piece(), 0..4),
+        prop::collection::vec(digits, 1..3),
+    ];
+    (name, separator, value, line_end()).prop_map(|(name, separator, value, end)| {
+        let mut line = [name, separator].concat();
+        line.extend(value.concat());
+        line.extend_from_slice(end);
+        line
+    })
+}
+
+/// SSE-shaped streams: an optional whole or partial BOM, then lines, blank
+/// lines and loose pieces (which make lines with odd names, stray CR/LF, and
+/// a partial line at the end).
+///
+/// Left out: lines longer than a few dozen bytes (so buffers never pass the
+/// parser's 64 KiB keep-capacity threshold; `linear.rs` covers long lines),
+/// names other than the listed ones, retry values other than the listed digit
+/// runs, more than 32 lines, and parser limits (`Config::max_*`).
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    let start = select(vec![&b""[..], b"", b"\xEF\xBB\xBF", b"\xEF\xBB", b"\xEF"]);
+    let part = prop_oneof![
+        5 => line(),
+        3 => line_end().prop_map(<[u8]>::to_vec),
+        1 => value_piece().prop_map(<[u8]>::to_vec),
+    ];
+    (start, prop::collection::vec(part, 0..32)).prop_map(|(start, parts)| {
+        let mut stream = start.to_vec();
+        stream.extend(parts.concat());
+        stream
+    })
+}
+
+/// Up to 8 cut points, as positions to scale to the input's length.
+///
+/// Left out: more than 9 chunks at random places (each property also feeds
+/// the input one byte at a time).
+fn cuts() -> impl Strategy<Value = Vec<Index>> {
+    prop::collection::vec(any::<Index>(), 0..8)
+}
+
+/// Cuts `input` at the given positions, in ascending order.
+fn chunk<'a>(input: &'a [u8], cuts: &[Index]) -> Vec<&'a [u8]> {
+    let mut offsets: Vec<usize> = cuts.iter().map(|cut| cut.index(input.len() + 1)).collect();
+    offsets.sort_unstable();
+    split_at(input, &offsets)
+}
+
+/// A deliberately simple event-stream interpreter, written from the text of
+/// the standard: decode the whole stream, split it into lines, then apply the
+/// field rules line by line with string buffers.
+fn reference(input: &[u8], comments: bool) -> Outcome {
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let text = String::from_utf8_lossy(input);
+
+    let mut lines = Vec::new();
+    let mut rest: &str = &text;
+    while let Some(end) = rest.find(['\r', '\n']) {
+        lines.push(&rest[..end]);
+        let line_end = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + line_end..];
+    }
+    let unfinished_line = rest;
+
+    let mut items = Vec::new();
+    let mut data = String::new();
+    let mut event_type = String::new();
+    let mut id_buffer = String::new();
+    let mut last_event_id = String::new();
+    let mut retry = None;
+    let mut block_retry = None;
+    let mut pending = false;
+    for line in lines {
+        if line.is_empty() {
+            last_event_id = id_buffer.clone();
+            pending = false;
+            let retry_of_block = block_retry.take();
+            if data.is_empty() {
+                event_type.clear();
+                continue;
+            }
+            if data.ends_with('\n') {
+                data.pop();
+            }
+            let name = if event_type.is_empty() {
+                "message"
+            } else {
+                &event_type
+            };
+            items.push(common::event(name, &data, &last_event_id, retry_of_block));
+            data.clear();
+            event_type.clear();
+            continue;
+        }
+        if let Some(text) = line.strip_prefix(':') {
+            if comments {
+                items.push(common::comment(text.strip_prefix(' ').unwrap_or(text)));
+            }
+            continue;
+        }
+        let (name, value) = match line.split_once(':') {
+            Some((name, value)) => (name, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match name {
+            "data" => {
+                data.push_str(value);
+                data.push('\n');
+                pending = true;
+            }
+            "event" => {
+                event_type = value.to_owned();
+                pending = true;
+            }
+            "id" if !value.contains('\0') => {
+                id_buffer = value.to_owned();
+                pending = true;
+            }
+            "retry" if !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) => {
+                let digits = value.trim_start_matches('0');
+                let time = if digits.len() > 20 {
+                    u64::MAX
+                } else {
+                    let wide: u128 = digits.parse().unwrap_or(0);
+                    u64::try_from(wide).unwrap_or(u64::MAX)
+                };
+                retry = Some(time);
+                block_retry = Some(time);
+            }
+            _ => {}
+        }
+    }
+    let end = if !unfinished_line.is_empty() && !unfinished_line.starts_with(':') {
+        EndOfStream::InsideLine
+    } else if pending {
+        EndOfStream::InsideEvent
+    } else {
+        EndOfStream::Clean
+    };
+    Outcome {
+        items,
+        last_event_id,
+        retry,
+        end,
+    }
+}
+
+/// The reference itself, on inputs whose results are known by hand.
+#[test]
+fn reference_sanity() {
+    let outcome = reference(
+        b"\xEF\xBB\xBFretry: 007\r\nid: 1\ndata: a\rdata\n: c\n\nevent: e\ndata: b\n\ndata: x",
+        true,
+    );
+    assert_eq!(
+        outcome.items,
+        [
+            common::comment("c"),
+            common::event("message", "a\n", "1", Some(7)),
+            common::event("e", "b", "1", None),
+        ]
+    );
+    assert_eq!(outcome.last_event_id, "1");
+    assert_eq!(outcome.retry, Some(7));
+    assert_eq!(outcome.end, EndOfStream::InsideLine);
+    assert_eq!(
+        reference(b"retry: 99999999999999999999\n", false).retry,
+        Some(u64::MAX)
+    );
+    assert_eq!(reference(b"id: 2\n", false).end, EndOfStream::InsideEvent);
+    assert_eq!(reference(b"\xEF\xBB", false).end, EndOfStream::InsideLine);
+}
+
+fn events_only(items: &[Got]) -> usize {
+    items
+        .iter()
+        .filter(|item| matches!(item, Got::Event(_)))
+        .count()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// (a) Any chunking of an SSE-shaped stream gives what the whole stream gives.
+    #[test]
+    fn chunking_does_not_matter(input in stream(), cuts in cuts(), comments in any::<bool>()) {
+        let expected = run(comments, &whole(&input));
+        prop_assert_eq!(&run(comments, &chunk(&input, &cuts)), &expected);
+        prop_assert_eq!(&run(comments, &bytewise(&input)), &expected);
+    }
+
+    /// (b) Arbitrary bytes, arbitrarily chunked, never panic (and chunking
+    /// still does not matter).
+    ///
+    /// Left out: inputs over 512 bytes; arbitrary bytes seldom spell a field
+    /// name, so this mostly exercises line splitting, the BOM and decoding.
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        input in prop::collection::vec(any::<u8>(), 0..512),
+        cuts in cuts(),
+        comments in any::<bool>(),
+    ) {
+        let expected = run(comments, &whole(&input));
+        prop_assert_eq!(&run(comments, &chunk(&input, &cuts)), &expected);
+    }
+
+    /// (c) The parser agrees with the reference on SSE-shaped streams.
+    #[test]
+    fn agrees_with_reference(input in stream(), cuts in cuts(), comments in any::<bool>()) {
+        let expected = reference(&input, comments);
+        prop_assert_eq!(&run(comments, &chunk(&input, &cuts)), &expected);
+    }
+
+    /// (c) The parser agrees with the reference on arbitrary bytes.
+    #[test]
+    fn agrees_with_reference_on_arbitrary_bytes(
+        input in prop::collection::vec(any::<u8>(), 0..256),
+        comments in any::<bool>(),
+    ) {
+        prop_assert_eq!(&run(comments, &whole(&input)), &reference(&input, comments));
+    }
+}
+
+/// The SSE-shaped strategy does produce events, comments, ids and retries
+/// often enough for the properties above to mean something.
+#[test]
+fn stream_strategy_produces_events() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = stream();
+    let (mut events, mut with_comment, mut with_id, mut with_retry) = (0, 0, 0, 0);
+    for _ in 0..200 {
+        let input = strategy.new_tree(&mut runner).unwrap().current();
+        let outcome = reference(&input, true);
+        events += events_only(&outcome.items);
+        with_comment += usize::from(outcome.items.iter().any(|i| matches!(i, Got::Comment(_))));
+        with_id += usize::from(!outcome.last_event_id.is_empty());
+        with_retry += usize::from(outcome.retry.is_some());
+    }
+    assert!(events >= 150, "{events} events in 200 streams");
+    assert!(with_comment >= 20, "{with_comment} streams with comments");
+    assert!(with_id >= 20, "{with_id} streams with an id");
+    assert!(with_retry >= 20, "{with_retry} streams with a retry");
+}
