@@ -543,6 +543,8 @@ impl Parser {
     /// is not copied a second time.
     fn append_data(&mut self, mut line: Vec<u8>, start: usize) {
         if self.data.is_empty() {
+            // Moves the value to the front: a copy within the buffer.
+            self.work.copied += (line.len() - start) as u64;
             line.drain(..start);
             line.push(b'\n');
             self.line = std::mem::replace(&mut self.data, line);
