@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import deque
 from collections.abc import Iterator
 from typing import Any, Final
@@ -208,6 +209,7 @@ class Parser:
             self._line_limit = ("max_line_size", self._max_line_size, self._max_line_size)
         self._failure: tuple[str, int, int] | None = None  # LimitExceeded's arguments
         self._ready: deque[Event | Comment] = deque()
+        self._lock = threading.Lock()  # one call at a time, from any thread
         self._closed = False
         # Stream state.
         self._at_start = True  # no byte after a possible BOM seen yet
@@ -235,6 +237,10 @@ class Parser:
             ParserClosed: the parser was closed.
         """
         chunk = _as_bytes(data)
+        with self._lock:
+            self._feed(chunk)
+
+    def _feed(self, chunk: bytes | memoryview) -> None:
         if self._closed:
             raise ParserClosed("feed() after close(): the parser is closed")
         if self._failure:
@@ -354,15 +360,16 @@ class Parser:
         :attr:`truncated` then tells whether there was one. Ready events stay
         iterable. Closing again does nothing.
         """
-        if self._closed:
-            return
-        self._truncated = self.truncated
-        self._closed = True
-        self._line.clear()
-        self._data, self._data_size = [], 0
-        self._event_type = ""
-        self._block_retry = None
-        self._in_event = False
+        with self._lock:
+            if self._closed:
+                return
+            self._truncated = self.truncated
+            self._closed = True
+            self._line.clear()
+            self._data, self._data_size = [], 0
+            self._event_type = ""
+            self._block_retry = None
+            self._in_event = False
 
     @property
     def closed(self) -> bool:
@@ -397,14 +404,16 @@ class Parser:
 
     def events(self) -> list[Event | Comment]:
         """All the ready items, in stream order, removed from the parser."""
-        ready = list(self._ready)
-        self._ready.clear()
-        return ready
+        with self._lock:
+            ready = list(self._ready)
+            self._ready.clear()
+            return ready
 
     def __iter__(self) -> Iterator[Event | Comment]:
         return self
 
     def __next__(self) -> Event | Comment:
-        if not self._ready:
-            raise StopIteration
-        return self._ready.popleft()
+        try:
+            return self._ready.popleft()  # atomic, so safe beside a feeding thread
+        except IndexError:
+            raise StopIteration from None
