@@ -3,11 +3,15 @@
 use crate::buffer::Bytes;
 use crate::errors;
 use crate::event::{PyComment, PyEvent};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyList, PyString};
 use sseflow_core::{Config, Event, Item, Parser};
 use std::collections::VecDeque;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 /// How many distinct event types keep their `str` for reuse.
 const TYPE_CACHE_SIZE: usize = 16;
@@ -35,11 +39,87 @@ const TYPE_CACHE_SIZE: usize = 16;
 /// >>> parser.feed(b"lo\n\n")
 /// >>> list(parser)
 /// [Event(event='message', data='hello', id='', retry=None)]
-#[pyclass(name = "Parser", module = "sseflow")]
+#[pyclass(name = "Parser", module = "sseflow", frozen)]
 pub(crate) struct PyParser {
+    state: Mutex<State>,
+    /// The thread holding `state`, as `thread_token()`, or 0.
+    owner: AtomicUsize,
+}
+
+/// Everything a call on the parser reads or changes.
+struct State {
     core: Parser,
     ready: VecDeque<Py<PyAny>>,
     strings: Strings,
+}
+
+/// `state`, locked for one call.
+struct Locked<'a> {
+    state: MutexGuard<'a, State>,
+    owner: &'a AtomicUsize,
+}
+
+impl Deref for Locked<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        self.owner.store(0, Ordering::Release);
+    }
+}
+
+/// A number unique to the calling thread among live threads (never 0).
+fn thread_token() -> usize {
+    thread_local!(static TOKEN: u8 = const { 0 });
+    TOKEN.with(|token| std::ptr::from_ref(token) as usize)
+}
+
+impl PyParser {
+    /// Locks the parser for one call.
+    ///
+    /// A call holds the interpreter for its whole run, except when a garbage
+    /// collection it triggers runs finalizers; another thread may then call the
+    /// parser, and waits here, without the interpreter, until the first call is
+    /// done. A finalizer calling back into the parser in the same thread gets a
+    /// `RuntimeError` instead of a deadlock.
+    fn lock(&self, py: Python<'_>) -> PyResult<Locked<'_>> {
+        loop {
+            match self.state.try_lock() {
+                Ok(state) => return Ok(self.locked(state)),
+                // Only a panic poisons the lock, and a panic never leaves the
+                // parser's state half-changed: it happens before or after a step.
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    return Ok(self.locked(poisoned.into_inner()))
+                }
+                Err(TryLockError::WouldBlock) => {
+                    if self.owner.load(Ordering::Acquire) == thread_token() {
+                        return Err(PyRuntimeError::new_err(
+                            "Parser called re-entrantly: a finalizer called it while it was running",
+                        ));
+                    }
+                    py.detach(std::thread::yield_now);
+                }
+            }
+        }
+    }
+
+    fn locked<'a>(&'a self, state: MutexGuard<'a, State>) -> Locked<'a> {
+        self.owner.store(thread_token(), Ordering::Release);
+        Locked {
+            state,
+            owner: &self.owner,
+        }
+    }
 }
 
 /// `str` objects reused across events: recent event types and the last ID.
@@ -62,7 +142,7 @@ impl PyParser {
             .comments(comments)
             .max_line_size(limit_arg("max_line_size", max_line_size)?)
             .max_event_size(limit_arg("max_event_size", max_event_size)?);
-        Ok(PyParser {
+        let state = State {
             core: Parser::with_config(config),
             ready: VecDeque::new(),
             strings: Strings {
@@ -70,6 +150,10 @@ impl PyParser {
                 types: Vec::new(),
                 id: None,
             },
+        };
+        Ok(PyParser {
+            state: Mutex::new(state),
+            owner: AtomicUsize::new(0),
         })
     }
 
@@ -83,14 +167,15 @@ impl PyParser {
     /// Raises:
     ///     TypeError: ``data`` is not bytes-like.
     ///     ParserClosed: the parser was closed.
-    fn feed(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = Bytes::get(data)?;
         let mut rest = bytes.as_slice();
-        let PyParser {
+        let mut locked = self.lock(py)?;
+        let State {
             core,
             ready,
             strings,
-        } = self;
+        } = &mut *locked;
         loop {
             let step = core.parse(rest).map_err(|error| errors::to_py(py, error))?;
             rest = &rest[step.consumed..];
@@ -111,27 +196,29 @@ impl PyParser {
     /// As the standard says, an incomplete final event is discarded; afterwards
     /// :attr:`truncated` says whether there was one. Events already parsed stay
     /// ready to iterate. Closing again does nothing.
-    fn close(&mut self) {
-        self.core.finish();
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        self.lock(py)?.core.finish();
+        Ok(())
     }
 
     /// All the ready items, in stream order, removed from the parser.
-    fn events(&mut self, py: Python<'_>) -> PyResult<Py<PyList>> {
-        Ok(PyList::new(py, self.ready.drain(..))?.unbind())
+    fn events(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        let ready = std::mem::take(&mut self.lock(py)?.ready);
+        Ok(PyList::new(py, ready)?.unbind())
     }
 
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
 
-    fn __next__(&mut self) -> Option<Py<PyAny>> {
-        self.ready.pop_front()
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        Ok(self.lock(py)?.ready.pop_front())
     }
 
     /// Whether :meth:`close` was called.
     #[getter]
-    fn closed(&self) -> bool {
-        self.core.is_finished()
+    fn closed(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(self.lock(py)?.core.is_finished())
     }
 
     /// Whether the stream ended truncated: inside a line that is neither empty
@@ -139,20 +226,20 @@ impl PyParser {
     /// no blank line followed. Before :meth:`close`, whether it would if it
     /// ended now.
     #[getter]
-    fn truncated(&self) -> bool {
-        self.core.end_of_stream().is_truncated()
+    fn truncated(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(self.lock(py)?.core.end_of_stream().is_truncated())
     }
 
     /// The last event ID string (``""`` if none).
     #[getter]
-    fn last_event_id(&self) -> &str {
-        self.core.last_event_id()
+    fn last_event_id(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.lock(py)?.core.last_event_id().to_owned())
     }
 
     /// The reconnection time in milliseconds set by the stream, or ``None``.
     #[getter]
-    fn retry(&self) -> Option<u64> {
-        self.core.retry()
+    fn retry(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        Ok(self.lock(py)?.core.retry())
     }
 }
 
