@@ -15,16 +15,36 @@ from __future__ import annotations
 from importlib.metadata import version as _version
 
 from sseflow._native import Comment, Event, Parser
-from sseflow.errors import LimitExceeded, ParserClosed, SSEError
+from sseflow.errors import (
+    ConnectionFailed,
+    LimitExceeded,
+    ParserClosed,
+    RetriesExhausted,
+    SSEError,
+    StreamTruncated,
+)
+from sseflow.eventsource import AsyncEventSource, EventSource, ReadyState, Reconnect
+from sseflow.stream import aiter_events, iter_events
+from sseflow.wire import encode
 
 __all__ = [
+    "AsyncEventSource",
     "Comment",
+    "ConnectionFailed",
     "Event",
+    "EventSource",
     "LimitExceeded",
     "Parser",
     "ParserClosed",
+    "ReadyState",
+    "Reconnect",
+    "RetriesExhausted",
     "SSEError",
+    "StreamTruncated",
     "__version__",
+    "aiter_events",
+    "encode",
+    "iter_events",
 ]
 
 __version__: str = _version("sseflow")

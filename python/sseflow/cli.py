@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
@@ -38,6 +39,41 @@ def _build_parser() -> argparse.ArgumentParser:
     source.add_argument("--sample", choices=sorted(SAMPLES), help="parse a built-in sample stream")
     parse.add_argument(
         "--reference", action="store_true", help="use the pure-Python reference parser"
+    )
+    listen = commands.add_parser(
+        "listen",
+        help="follow a live stream, reconnecting, and print its events as JSON lines",
+        description="Follow an event stream over HTTP like a browser's EventSource: reconnect "
+        "after drops, resuming with Last-Event-ID, and print each event as a JSON line. "
+        "Reconnections are reported on stderr. Ctrl-C stops it (status 130); a failed "
+        "connection or too many failed reconnections exit with status 1.",
+    )
+    listen.add_argument("url", help="the stream's URL")
+    listen.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="add a request header (repeatable)",
+    )
+    listen.add_argument("--last-event-id", default="", metavar="ID", help="resume after this ID")
+    listen.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="reconnect after this long without a byte (default: wait forever)",
+    )
+    listen.add_argument(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="give up after N failed reconnections in a row (default: never)",
+    )
+    listen.add_argument(
+        "--retry-statuses",
+        action="store_true",
+        help="also reconnect after 429 and 5xx answers (honouring Retry-After)",
     )
     return parser
 
@@ -75,10 +111,58 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _headers(values: list[str], parser: argparse.ArgumentParser) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for value in values:
+        name, colon, rest = value.partition(":")
+        if not colon or not name.strip():
+            parser.error(f"a header is 'Name: value', got {value!r}")
+        headers[name.strip()] = rest.strip()
+    return headers
+
+
+def _listen(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from sseflow.errors import ConnectionFailed, RetriesExhausted
+    from sseflow.eventsource import EventSource
+
+    try:
+        import httpx  # noqa: F401
+    except ImportError:
+        print("sseflow: listen needs httpx: pip install 'sseflow[httpx]'", file=sys.stderr)
+        return 2
+    headers = _headers(args.header, parser)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sseflow: %(message)s"))
+    logger = logging.getLogger("sseflow.eventsource")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        with EventSource(
+            args.url,
+            headers=headers,
+            last_event_id=args.last_event_id,
+            idle_timeout=args.idle_timeout,
+            max_retries=args.max_retries,
+            retry_statuses=args.retry_statuses,
+        ) as source:
+            for event in source:
+                _print_event(event)
+                sys.stdout.flush()
+    except (ConnectionFailed, RetriesExhausted) as error:
+        print(f"sseflow: {error}", file=sys.stderr)
+        return 1
+    finally:
+        logger.removeHandler(handler)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status."""
-    args = _build_parser().parse_args(argv)
+    parser = _build_parser()
+    args = parser.parse_args(argv)
     try:
+        if args.command == "listen":
+            return _listen(args, parser)
         return _parse(args)
     except BrokenPipeError:
         return 0
