@@ -17,7 +17,7 @@ use pyo3::types::{PyInt, PyString, PyTuple};
 ///
 /// >>> Event(data="hi")
 /// Event(event='message', data='hi', id='', retry=None)
-#[pyclass(name = "Event", module = "sseflow", frozen)]
+#[pyclass(name = "Event", module = "sseflow", frozen, freelist = 1024)]
 pub(crate) struct PyEvent {
     /// The event type.
     #[pyo3(get)]
