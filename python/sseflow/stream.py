@@ -22,9 +22,10 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from typing import Final, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, TypeAlias, runtime_checkable
 
-from typing_extensions import Buffer
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 from sseflow._native import Event, Parser
 from sseflow.errors import StreamTruncated
@@ -54,8 +55,8 @@ class SupportsAsyncRead(Protocol):
 ParserFactory: TypeAlias = "Callable[[], Parser[Event]]"
 """Makes the parser for one stream, e.g. ``lambda: Parser(max_event_size=2**20)``."""
 
-Source: TypeAlias = Iterable[Buffer] | SupportsRead
-AsyncSource: TypeAlias = AsyncIterable[Buffer] | SupportsAsyncRead
+Source: TypeAlias = "Iterable[Buffer] | SupportsRead"
+AsyncSource: TypeAlias = "AsyncIterable[Buffer] | SupportsAsyncRead"
 
 
 def _check_source(source: object) -> None:
