@@ -1,0 +1,6 @@
+//! Fuzz target: see `sseflow_fuzz::check::never_panics`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: &[u8]| sseflow_fuzz::check::never_panics(input));

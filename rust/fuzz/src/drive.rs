@@ -1,0 +1,252 @@
+//! Driving a parser over chunks, recording what it yields and checking the
+//! invariants every call must keep.
+
+use sseflow_core::{Config, EndOfStream, Error, Item, Limit, Parser};
+
+/// An item copied out of the parser, as the stream's bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owned {
+    /// An event.
+    Event {
+        /// `event_type_bytes()`.
+        event_type: Vec<u8>,
+        /// `data_bytes()`.
+        data: Vec<u8>,
+        /// `id()`.
+        id: String,
+        /// `retry()`.
+        retry: Option<u64>,
+    },
+    /// A comment's `text_bytes()`.
+    Comment(Vec<u8>),
+}
+
+/// Everything a run over a stream produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The items, in stream order.
+    pub items: Vec<Owned>,
+    /// The limit error that stopped the run, if one did.
+    pub error: Option<Error>,
+    /// `last_event_id()` before `finish`.
+    pub last_event_id: String,
+    /// `retry()` before `finish`.
+    pub retry: Option<u64>,
+    /// What `finish` reported.
+    pub end: EndOfStream,
+}
+
+/// Which error: the limit and its value, without the size seen (which
+/// depends on how much of the line had arrived).
+pub fn error_kind(error: Option<Error>) -> Option<(Limit, usize)> {
+    error.map(|error| match error {
+        Error::LimitExceeded { limit, max, .. } => (limit, max),
+        other => panic!("unexpected error before finish: {other:?}"),
+    })
+}
+
+/// Copies an item out, checking what holds of every item.
+fn own(item: Item<'_>, config: &Limits) -> Owned {
+    match item {
+        Item::Event(event) => {
+            let event_type = event.event_type_bytes();
+            let data = event.data_bytes();
+            let id = event.id();
+            assert!(!event_type.is_empty(), "empty event type");
+            assert!(!event_type.contains(&b'\r') && !event_type.contains(&b'\n'));
+            assert!(!data.contains(&b'\r'), "CR in data {data:?}");
+            assert!(
+                !id.contains(['\r', '\n', '\0']),
+                "line end or NUL in id {id:?}"
+            );
+            if let Some(max) = config.event {
+                assert!(
+                    data.len() < max,
+                    "data of {} bytes passed max_event_size={max}",
+                    data.len()
+                );
+            }
+            Owned::Event {
+                event_type: event_type.to_vec(),
+                data: data.to_vec(),
+                id: id.to_owned(),
+                retry: event.retry(),
+            }
+        }
+        Item::Comment(comment) => {
+            let text = comment.text_bytes();
+            assert!(!text.contains(&b'\r') && !text.contains(&b'\n'));
+            if let Some(max) = config.line {
+                assert!(
+                    text.len() < max,
+                    "comment of {} bytes passed max_line_size={max}",
+                    text.len()
+                );
+            }
+            Owned::Comment(text.to_vec())
+        }
+    }
+}
+
+/// The limits of a config, which `Config` does not expose.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// `max_line_size`.
+    pub line: Option<usize>,
+    /// `max_event_size`.
+    pub event: Option<usize>,
+}
+
+/// Checks an error against the limits, and that the parser now repeats it.
+fn check_error(parser: &mut Parser, error: Error, limits: Limits) {
+    let Error::LimitExceeded { limit, max, size } = error else {
+        panic!("unexpected error before finish: {error:?}");
+    };
+    let set = match limit {
+        Limit::LineSize => limits.line,
+        Limit::EventSize => limits.event,
+    };
+    assert_eq!(set, Some(max), "{error:?} under {limits:?}");
+    assert!(size > max, "{error:?}: size within the limit");
+    assert_eq!(parser.parse(b"data: more\n\n").err(), Some(error));
+    assert_eq!(parser.parse(b"").err(), Some(error));
+}
+
+/// Checks how the parser ends, then that it refuses input once finished.
+fn finish(parser: &mut Parser, error: Option<Error>) -> EndOfStream {
+    let live = parser.end_of_stream();
+    let end = parser.finish();
+    assert_eq!(
+        live, end,
+        "end_of_stream() before finish disagrees with finish()"
+    );
+    match error {
+        Some(Error::LimitExceeded {
+            limit: Limit::LineSize,
+            ..
+        }) => {
+            assert_eq!(end, EndOfStream::InsideLine)
+        }
+        Some(_) => assert_eq!(end, EndOfStream::InsideEvent),
+        None => {}
+    }
+    assert!(parser.is_finished());
+    assert_eq!(parser.finish(), end, "a second finish() changed the report");
+    assert_eq!(parser.end_of_stream(), end);
+    assert_eq!(parser.parse(b"data: x\n\n").err(), Some(Error::Finished));
+    assert_eq!(parser.parse(b"").err(), Some(Error::Finished));
+    end
+}
+
+/// Checks the work counters against the bytes fed.
+fn check_work(parser: &Parser, fed: usize) {
+    let work = parser.work();
+    let fed = fed as u64;
+    assert!(
+        work.scanned <= fed,
+        "scanned {} of {fed} bytes",
+        work.scanned
+    );
+    assert!(
+        work.copied <= 2 * fed + 3,
+        "copied {} for {fed} bytes",
+        work.copied
+    );
+}
+
+/// Runs `Parser::parse` over the chunks, checking each step: `consumed`
+/// never passes the input, a step with no item consumes all of it, a step
+/// with an item consumes something. After each chunk (unless an error
+/// stopped the run) `after_chunk` gets the parser, the items so far and the
+/// number of stream bytes fed.
+pub fn run_steps(
+    config: Config,
+    limits: Limits,
+    chunks: &[&[u8]],
+    mut after_chunk: impl FnMut(&Parser, &[Owned], usize),
+) -> Outcome {
+    let mut parser = Parser::with_config(config);
+    let mut items = Vec::new();
+    let mut error = None;
+    let mut fed = 0;
+    'chunks: for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        loop {
+            let len = rest.len();
+            let (consumed, item) = match parser.parse(rest) {
+                Ok(step) => (step.consumed, step.item.map(|item| own(item, &limits))),
+                Err(stop) => {
+                    error = Some(stop);
+                    break 'chunks;
+                }
+            };
+            assert!(consumed <= len, "consumed {consumed} of {len}");
+            match item {
+                None => {
+                    assert_eq!(consumed, len, "no item, yet input left");
+                    break;
+                }
+                Some(item) => {
+                    assert!(consumed > 0, "an item from no input");
+                    items.push(item);
+                    rest = &rest[consumed..];
+                }
+            }
+        }
+        fed += chunk.len();
+        after_chunk(&parser, &items, fed);
+    }
+    if let Some(stop) = error {
+        check_error(&mut parser, stop, limits);
+    }
+    check_work(&parser, chunks.iter().map(|chunk| chunk.len()).sum());
+    let last_event_id = parser.last_event_id().to_owned();
+    let retry = parser.retry();
+    let end = finish(&mut parser, error);
+    Outcome {
+        items,
+        error,
+        last_event_id,
+        retry,
+        end,
+    }
+}
+
+/// Runs the same through `Parser::feed` and `Feed::next_item`.
+pub fn run_feed(config: Config, limits: Limits, chunks: &[&[u8]]) -> Outcome {
+    let mut parser = Parser::with_config(config);
+    let mut items = Vec::new();
+    let mut error = None;
+    'chunks: for chunk in chunks {
+        let mut feed = parser.feed(chunk);
+        loop {
+            match feed.next_item() {
+                Ok(Some(item)) => items.push(own(item, &limits)),
+                Ok(None) => {
+                    assert!(
+                        feed.rest().is_empty(),
+                        "next_item() gave None with input left"
+                    );
+                    break;
+                }
+                Err(stop) => {
+                    error = Some(stop);
+                    break 'chunks;
+                }
+            }
+        }
+    }
+    if let Some(stop) = error {
+        check_error(&mut parser, stop, limits);
+    }
+    let last_event_id = parser.last_event_id().to_owned();
+    let retry = parser.retry();
+    let end = finish(&mut parser, error);
+    Outcome {
+        items,
+        error,
+        last_event_id,
+        retry,
+        end,
+    }
+}
