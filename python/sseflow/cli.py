@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -89,21 +90,22 @@ def _print_event(event: Event | reference.Event) -> None:
 
 
 def _parse(args: argparse.Namespace) -> int:
+    parser: Parser[Event] | reference.Parser[reference.Event]
     parser = reference.Parser() if args.reference else Parser()
-    if args.sample:
-        chunks: Iterator[bytes] = iter([sample(args.sample)])
-        name = f"sample {args.sample!r}"
-    elif args.file == "-":
-        chunks = _chunks(sys.stdin.buffer)
-        name = "<stdin>"
-    else:
-        with open(args.file, "rb") as stream:
-            chunks = iter(list(_chunks(stream)))
-        name = args.file
-    for chunk in chunks:
-        parser.feed(chunk)
-        for event in parser:
-            _print_event(event)  # type: ignore[arg-type]
+    with contextlib.ExitStack() as stack:
+        if args.sample:
+            chunks: Iterator[bytes] = iter([sample(args.sample)])
+            name = f"sample {args.sample!r}"
+        elif args.file == "-":
+            chunks = _chunks(sys.stdin.buffer)
+            name = "<stdin>"
+        else:
+            chunks = _chunks(stack.enter_context(open(args.file, "rb")))
+            name = args.file
+        for chunk in chunks:
+            parser.feed(chunk)
+            for event in parser:
+                _print_event(event)
     parser.close()
     if parser.truncated:
         print(f"sseflow: {name} ended truncated: its last event is incomplete", file=sys.stderr)
@@ -168,3 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as error:
+        what = error.filename or "the stream"
+        print(f"sseflow: cannot read {what}: {error.strerror}", file=sys.stderr)
+        return 2

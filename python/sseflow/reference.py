@@ -22,8 +22,7 @@ import json
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, Generic, Literal, TypeVar, overload
 
 from sseflow.errors import LimitExceeded, ParserClosed
 
@@ -32,6 +31,9 @@ __all__ = ["Comment", "Event", "Parser"]
 _BOM: Final = b"\xef\xbb\xbf"
 _LINE_END: Final = re.compile(rb"\r\n|\r|\n")
 _MAX_RETRY: Final = 2**64 - 1
+
+# What iterating a parser yields: Event, or Event | Comment with comments=True.
+_Item = TypeVar("_Item", covariant=True)
 
 
 def _decode(raw: bytes) -> str:
@@ -176,7 +178,7 @@ def _as_bytes(data: object) -> bytes | memoryview:
     )
 
 
-class Parser:
+class Parser(Generic[_Item]):
     """An incremental Server-Sent Events parser, in pure Python.
 
     Feed it chunks with :meth:`feed`, split anywhere; iterate it for the events
@@ -188,6 +190,22 @@ class Parser:
     :class:`~sseflow.errors.LimitExceeded`, and the parser refuses further input.
     """
 
+    @overload
+    def __init__(
+        self: Parser[Event],
+        *,
+        comments: Literal[False] = False,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Parser[Event | Comment],
+        *,
+        comments: bool,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+    ) -> None: ...
     def __init__(
         self,
         *,
@@ -208,7 +226,7 @@ class Parser:
         ):
             self._line_limit = ("max_line_size", self._max_line_size, self._max_line_size)
         self._failure: tuple[str, int, int] | None = None  # LimitExceeded's arguments
-        self._ready: deque[Event | Comment] = deque()
+        self._ready: deque[Any] = deque()  # of _Item: Events, and Comments if asked for
         self._lock = threading.Lock()  # one call at a time, from any thread
         self._closed = False
         # Stream state.
@@ -402,18 +420,19 @@ class Parser:
 
     # -- reading events ------------------------------------------------------
 
-    def events(self) -> list[Event | Comment]:
+    def events(self) -> list[_Item]:
         """All the ready items, in stream order, removed from the parser."""
         with self._lock:
             ready = list(self._ready)
             self._ready.clear()
             return ready
 
-    def __iter__(self) -> Iterator[Event | Comment]:
+    def __iter__(self) -> Parser[_Item]:
         return self
 
-    def __next__(self) -> Event | Comment:
+    def __next__(self) -> _Item:
         try:
-            return self._ready.popleft()  # atomic, so safe beside a feeding thread
+            item: _Item = self._ready.popleft()
+            return item  # atomic, so safe beside a feeding thread
         except IndexError:
             raise StopIteration from None
