@@ -24,7 +24,9 @@ def expected(stream: bytes) -> tuple[list[dict[str, object]], bool]:
     parser = reference.Parser()
     parser.feed(stream)
     parser.close()
-    records = [{"event": e.event, "data": e.data, "id": e.id, "retry": e.retry} for e in parser]
+    records: list[dict[str, object]] = [
+        {"event": e.event, "data": e.data, "id": e.id, "retry": e.retry} for e in parser
+    ]
     return records, parser.truncated
 
 
