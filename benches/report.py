@@ -213,7 +213,9 @@ def feed_cost(number: int) -> FeedCost:
     )
 
 
-def _parser(name: str) -> sseflow.Parser[sseflow.Event] | sseflow.reference.Parser:
+def _parser(
+    name: str,
+) -> sseflow.Parser[sseflow.Event] | sseflow.reference.Parser[sseflow.reference.Event]:
     return sseflow.Parser() if name == "sseflow" else sseflow.reference.Parser()
 
 
@@ -719,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(targets(rows, feed, memory, settings.memory_line)))
     args.out.mkdir(parents=True, exist_ok=True)
     text = markdown(rows, info, command, feed, memory, settings, elapsed)
+    text += wrapper_section(settings, only)
     (args.out / "results.md").write_text(text + "\n")
     if not args.no_chart:
         title = (
@@ -729,6 +732,112 @@ def main(argv: list[str] | None = None) -> int:
         chart(rows, args.out / "results.png", title)
     print(f"\nwrote {args.out / 'results.md'}" + ("" if args.no_chart else " and results.png"))
     return 0
+
+
+# ---------------------------------------------------------------- wrappers (issue 5, last part)
+# Kept apart from the rest: the httpx wrappers on in-memory responses, and many concurrent
+# streams on loopback (benches/wrappers.py, benches/concurrent.py). Returns a markdown section.
+
+
+def wrapper_section(settings: Settings, only: re.Pattern[str] | None) -> str:
+    """Times ``sseflow.httpx`` against httpx-sse on in-memory responses of the wrapper
+    workloads (those ``only`` matches), beside the bare ``sseflow.Parser``; then runs
+    ``python -m benches.concurrent --json`` in a subprocess (unless ``only`` is given and
+    does not match "concurrent"). Prints the tables; returns them as markdown."""
+    import asyncio
+
+    from benches import concurrent
+    from benches.wrappers import WORKLOADS, WRAPPERS, rival
+
+    table = [["workload", "client", "time ms", "events/s", "x bare sseflow.Parser"]]
+    table[0] += ["speed-up over httpx-sse", "spec events"]
+    chosen = [s for s in specs(settings.scale) if s.name in WORKLOADS]
+    with asyncio.Runner() as runner:
+        impls = [BY_NAME["sseflow"], *(wrapper.bind(runner) for wrapper in WRAPPERS)]
+        parsers = {wrapper.name: wrapper.parser for wrapper in WRAPPERS}
+        for spec in chosen:
+            if only is not None and not only.search(spec.name):
+                continue
+            workload = build(spec)
+            results = measure_row(impls, workload, settings)
+            bare = results["sseflow"].seconds
+            for name, result in results.items():
+                seconds = result.seconds
+                if seconds is None:
+                    table.append([spec.name, name, result.note, "", "", "", ""])
+                    continue
+                other = results[rival(name)].seconds if name in parsers else None
+                speedup = _ratio(other / seconds if other and name.startswith("sseflow") else None)
+                if result.tally == (workload.events, workload.data_len):
+                    correct = "yes"
+                elif (parsers.get(name), spec.group) in KNOWN_DEVIATIONS:
+                    correct = f"no ({result.tally[0] if result.tally else '?'} events)*"
+                else:
+                    correct = f"NO ({result.tally})"
+                label = "sseflow.Parser (bare)" if name == "sseflow" else name
+                table.append(
+                    [
+                        spec.name,
+                        label,
+                        f"{seconds * 1e3:.2f}",
+                        f"{workload.events / seconds:,.0f}",
+                        _ratio(seconds / bare if bare else None),
+                        speedup,
+                        correct,
+                    ]
+                )
+            del workload
+    parts = [
+        "",
+        "## Through the wrappers",
+        "",
+        "`sseflow.httpx.connect_sse(client, ...)` + `iter_sse()` against `httpx_sse.connect_sse`",
+        "(and `aconnect_sse` + `aiter_sse` with an `httpx.AsyncClient`, one event loop for all",
+        "runs), each reading the workload's chunks from an in-memory response served by an",
+        "`httpx.MockTransport` (benches/wrappers.py). `sseflow.Parser (bare)` feeds the same",
+        "chunks to the parser directly. Speed-up: httpx-sse's time in the same (sync or async)",
+        "form over sseflow.httpx's.",
+        "",
+    ]
+    parts += [render_markdown(table), ""] if len(table) > 1 else []
+    if any("*" in line[-1] for line in table[1:]):
+        parts += [f"\\* Known deviation of httpx-sse: {_EMPTY_NOTE}.", ""]
+    print()
+    print(render_text(table))
+    if only is not None and not only.search("concurrent"):
+        return "\n".join(parts)
+    plan = concurrent.Plan() if not settings.quick else concurrent.Plan(streams=50, events=2000)
+    command = [sys.executable, "-m", "benches.concurrent", "--json"]
+    command += ["--streams", str(plan.streams), "--events", str(plan.events)]
+    command += ["--rounds", str(plan.rounds)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, cwd=HERE.parent, check=False, timeout=1800
+    )
+    parts += ["### Many concurrent streams on loopback", ""]
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["no output"]
+        parts += [f"Failed: `{' '.join(command[1:])}`: {lines[-1]}", ""]
+        print(f"concurrent streams: failed: {lines[-1]}")
+        return "\n".join(parts)
+    found = json.loads(done.stdout)
+    streams = [concurrent.Result(**entry) for entry in found["results"]]
+    rows = concurrent.table(streams)
+    parts += [
+        f"`python -m benches.concurrent --streams {plan.streams} --events {plan.events} "
+        f"--rounds {plan.rounds}`: {concurrent.describe(plan)} (aiohttp {version('aiohttp')}).",
+        "CPU is this client process's user + system time; CPU / wall under 100% means",
+        "the client waited (for the server process or the shared machine).",
+        "",
+        render_markdown(rows),
+        "",
+    ]
+    print()
+    print(concurrent.describe(plan))
+    print(render_text(rows))
+    return "\n".join(parts)
+
+
+_EMPTY_NOTE = KNOWN_DEVIATIONS.get(("httpx-sse", "change-feed"), "see above")
 
 
 if __name__ == "__main__":
