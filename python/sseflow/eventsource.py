@@ -38,7 +38,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
 from sseflow._native import Event, Parser
-from sseflow.errors import ConnectionFailed, RetriesExhausted
+from sseflow.errors import ConnectionFailed, LimitExceeded, RetriesExhausted
 from sseflow.stream import ParserFactory
 from sseflow.wire import encode
 
@@ -125,7 +125,16 @@ class _Feeder:
         self._seed: bytes | None = encode(id=last_event_id) if last_event_id else None
         self._head = b""
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, chunk: bytes) -> LimitExceeded | None:
+        """Feeds a chunk. A limit error is returned, not raised, so that the
+        events before the offending one can be delivered first."""
+        try:
+            self._feed(chunk)
+        except LimitExceeded as error:
+            return error
+        return None
+
+    def _feed(self, chunk: bytes) -> None:
         if self._seed is None:
             self.parser.feed(chunk)
             return
@@ -474,7 +483,7 @@ class EventSource(_Base):
                     self._check(response)
                     feeder = self._opened(response)
                     for chunk in response.iter_bytes():
-                        feeder.feed(chunk)
+                        limit = feeder.feed(chunk)
                         for event in feeder.parser:
                             delivered = True
                             self._last_event_id = event.id
@@ -482,6 +491,8 @@ class EventSource(_Base):
                             if self._closed:
                                 return
                         self._take(feeder)
+                        if limit:
+                            raise limit
                     reason = self._ended(feeder)
             except _NoContent:
                 self._ready_state = ReadyState.CLOSED
@@ -630,7 +641,7 @@ class AsyncEventSource(_Base):
                     self._check(response)
                     feeder = self._opened(response)
                     async for chunk in response.aiter_bytes():
-                        feeder.feed(chunk)
+                        limit = feeder.feed(chunk)
                         for event in feeder.parser:
                             delivered = True
                             self._last_event_id = event.id
@@ -638,6 +649,8 @@ class AsyncEventSource(_Base):
                             if self._closed:
                                 return
                         self._take(feeder)
+                        if limit:
+                            raise limit
                     reason = self._ended(feeder)
             except _NoContent:
                 self._ready_state = ReadyState.CLOSED

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from typing_extensions import Buffer
 
 from sseflow._native import Event, Parser
-from sseflow.errors import StreamTruncated
+from sseflow.errors import LimitExceeded, StreamTruncated
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ParserFactory", "aiter_events", "iter_events"]
 
@@ -129,7 +129,11 @@ def _iter_events(
     # A file object is read, never iterated: iterating one splits it into lines.
     chunks = _read_chunks(source, chunk_size) if isinstance(source, SupportsRead) else source
     for chunk in chunks:
-        parser.feed(chunk)
+        try:
+            parser.feed(chunk)
+        except LimitExceeded:
+            yield from parser  # the events before the offending one
+            raise
         yield from parser
     yield from _finish(parser, raise_on_truncated)
 
@@ -190,7 +194,12 @@ async def _aiter_events(
             f"got {type(source).__name__}"
         )
     async for chunk in chunks:
-        parser.feed(chunk)
+        try:
+            parser.feed(chunk)
+        except LimitExceeded:
+            for event in parser:  # the events before the offending one
+                yield event
+            raise
         for event in parser:
             yield event
     for event in _finish(parser, raise_on_truncated):
