@@ -160,6 +160,9 @@ def _limit_arg(name: str, value: object) -> int | None:
     return value
 
 
+_EXPECTED: Final = "feed() expects a bytes-like object (bytes, bytearray, memoryview)"
+
+
 def _as_bytes(data: object) -> bytes | memoryview:
     """The bytes of a bytes-like object, or a TypeError naming what is accepted."""
     if isinstance(data, bytes):
@@ -170,12 +173,13 @@ def _as_bytes(data: object) -> bytes | memoryview:
         except TypeError:
             pass
         else:
-            if view.format in ("B", "b", "c"):
-                return view.cast("B") if view.c_contiguous else view.tobytes()
-    raise TypeError(
-        "feed() expects a bytes-like object (bytes, bytearray, memoryview), "
-        f"got {type(data).__name__}"
-    )
+            if view.format in ("B", "b", "c") and view.c_contiguous:
+                return view.cast("B")  # read in place
+            if view.format.lstrip("@=<>!") in ("B", "b", "c"):
+                return view.tobytes()
+            kind = type(data).__name__
+            raise TypeError(f"{_EXPECTED}, got {kind} with items of format '{view.format}'")
+    raise TypeError(f"{_EXPECTED}, got {type(data).__name__}")
 
 
 class Parser(Generic[_Item]):
@@ -213,6 +217,10 @@ class Parser(Generic[_Item]):
         max_line_size: int | None = None,
         max_event_size: int | None = None,
     ) -> None:
+        if comments is None:  # None means the default, as in the native parser
+            comments = False
+        if not isinstance(comments, bool):
+            raise TypeError(f"comments must be a bool, got {type(comments).__name__}")
         self._comments = comments
         self._max_line_size = _limit_arg("max_line_size", max_line_size)
         self._max_event_size = _limit_arg("max_event_size", max_event_size)

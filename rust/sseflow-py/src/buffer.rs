@@ -17,24 +17,38 @@ pub(crate) enum Bytes<'py> {
 
 impl Bytes<'_> {
     /// Gets the bytes of `data`, or a `TypeError` naming what is accepted.
+    ///
+    /// A buffer that exists but cannot be read (a released `memoryview`)
+    /// raises what the buffer protocol raised.
     pub(crate) fn get<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bytes<'py>> {
         if let Ok(bytes) = data.cast::<PyBytes>() {
             return Ok(Bytes::Immutable(bytes.clone()));
         }
-        if !data.is_instance_of::<PyString>() {
-            if let Ok(buffer) = PyUntypedBuffer::get(data) {
-                if is_byte_format(buffer.format().to_bytes()) {
-                    if buffer.is_c_contiguous() {
-                        return Ok(Bytes::Contiguous(buffer));
-                    }
-                    return copy_strided(data).map(Bytes::Copied);
-                }
-            }
+        let kind = data.get_type().name()?.to_string();
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(format!("{EXPECTED}, got {kind}")));
         }
-        Err(PyTypeError::new_err(format!(
-            "feed() expects a bytes-like object (bytes, bytearray, memoryview), got {}",
-            data.get_type().name()?
-        )))
+        let buffer = match PyUntypedBuffer::get(data) {
+            Ok(buffer) => buffer,
+            Err(error) if error.is_instance_of::<PyTypeError>(data.py()) => {
+                return Err(PyTypeError::new_err(format!("{EXPECTED}, got {kind}")));
+            }
+            // Buffers PyO3 cannot take in place (ctypes arrays export no strides), and
+            // ones that cannot be read at all (a released memoryview), go through Python.
+            Err(_) => return copy_through_memoryview(data, &kind).map(Bytes::Copied),
+        };
+        let format = buffer.format().to_bytes();
+        if !is_byte_format(format) {
+            let format = String::from_utf8_lossy(format);
+            return Err(PyTypeError::new_err(format!(
+                "{EXPECTED}, got {kind} with items of format '{format}'"
+            )));
+        }
+        if buffer.is_c_contiguous() {
+            Ok(Bytes::Contiguous(buffer))
+        } else {
+            copy_through_memoryview(data, &kind).map(Bytes::Copied)
+        }
     }
 
     /// The bytes, valid while `self` lives.
@@ -47,21 +61,31 @@ impl Bytes<'_> {
     }
 }
 
-/// Buffer formats whose items are single bytes.
+/// The start of every `TypeError` for a wrong argument to `feed()`.
+const EXPECTED: &str = "feed() expects a bytes-like object (bytes, bytearray, memoryview)";
+
+/// Buffer formats whose items are single bytes, with any byte-order prefix.
 fn is_byte_format(format: &[u8]) -> bool {
-    matches!(
-        format,
-        b"B" | b"b" | b"c" | b"@B" | b"@b" | b"@c" | b"=B" | b"=b" | b"=c"
-    )
+    let item = match format {
+        [b'@' | b'=' | b'<' | b'>' | b'!', item @ ..] => item,
+        item => item,
+    };
+    matches!(item, b"B" | b"b" | b"c")
 }
 
-/// Copies a non-contiguous byte buffer with `bytes(memoryview(data))`.
-fn copy_strided(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+/// Copies a buffer with `memoryview(data).tobytes()`, checking its item format.
+fn copy_through_memoryview(data: &Bound<'_, PyAny>, kind: &str) -> PyResult<Vec<u8>> {
     let py = data.py();
     let view = py
         .import("builtins")?
         .getattr("memoryview")?
         .call1((data,))?;
+    let format: String = view.getattr("format")?.extract()?;
+    if !is_byte_format(format.as_bytes()) {
+        return Err(PyTypeError::new_err(format!(
+            "{EXPECTED}, got {kind} with items of format '{format}'"
+        )));
+    }
     Ok(view
         .call_method0("tobytes")?
         .cast_into::<PyBytes>()?

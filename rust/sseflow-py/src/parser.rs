@@ -132,14 +132,17 @@ struct Strings {
 #[pymethods]
 impl PyParser {
     #[new]
-    #[pyo3(signature = (*, comments = false, max_line_size = None, max_event_size = None))]
+    #[pyo3(
+        signature = (*, comments = None, max_line_size = None, max_event_size = None),
+        text_signature = "(*, comments=False, max_line_size=None, max_event_size=None)"
+    )]
     fn new(
-        comments: bool,
+        comments: Option<&Bound<'_, PyAny>>,
         max_line_size: Option<&Bound<'_, PyAny>>,
         max_event_size: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyParser> {
         let config = Config::default()
-            .comments(comments)
+            .comments(bool_arg("comments", comments)?)
             .max_line_size(limit_arg("max_line_size", max_line_size)?)
             .max_event_size(limit_arg("max_event_size", max_event_size)?);
         let state = State {
@@ -251,6 +254,20 @@ impl PyParser {
 fn text<'py>(py: Python<'py>, bytes: &[u8]) -> Bound<'py, PyString> {
     PyString::from_bytes(py, bytes)
         .unwrap_or_else(|_| PyString::new(py, &String::from_utf8_lossy(bytes)))
+}
+
+/// A flag argument: a `bool`, `False` when omitted.
+fn bool_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    let Some(value) = value else {
+        return Ok(false);
+    };
+    match value.cast::<PyBool>() {
+        Ok(flag) => Ok(flag.is_true()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{name} must be a bool, got {}",
+            value.get_type().name()?
+        ))),
+    }
 }
 
 /// A size limit argument: `None` or a non-negative int.
