@@ -76,6 +76,9 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also reconnect after 429 and 5xx answers (honouring Retry-After)",
     )
+    from sseflow.llm._cli import add_command
+
+    add_command(commands)
     return parser
 
 
@@ -165,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "listen":
             return _listen(args, parser)
+        if args.command == "llm":
+            from sseflow.llm._cli import run
+
+            return run(args)
         return _parse(args)
     except BrokenPipeError:
         return 0
