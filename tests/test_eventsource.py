@@ -439,3 +439,22 @@ def test_close_from_another_thread_wakes_a_blocked_read() -> None:
         closer.join()
         assert _state(source) is ReadyState.CLOSED
         assert server.wait_for(lambda: server.requests_to("/s")[0].hung_up is not None)
+
+
+def test_an_id_with_spaces_around_it_is_sent_stripped() -> None:
+    """HTTP refuses a header value with leading or trailing spaces; as in a browser, the
+    Last-Event-ID value is stripped, and the event keeps the ID the stream gave."""
+    with SSEServer() as server:
+        url = server.route(
+            "/s",
+            sequence(
+                static(b"retry: 10\nid:  5 \ndata: a\n\n"),
+                static(encode("b", id="6")),
+                static(status=204),
+            ),
+        )
+        with EventSource(url, max_retries=2) as source:
+            events = list(source)
+        assert [(e.data, e.id) for e in events] == [("a", " 5 "), ("b", "6")]
+        headers = [r.headers.get("last-event-id") for r in server.requests_to("/s")]
+        assert headers == [None, "5", "6"]

@@ -18,8 +18,8 @@ standard's ``EventSource`` keeps that string across connections): it is fed a
 ``id: <last event ID>`` block first, after the stream's own byte order mark if
 it has one, which yields no event.
 
-httpx is imported when a source is first used, so ``import sseflow`` needs no
-HTTP client; it needs the ``httpx`` extra: ``pip install sseflow[httpx]``.
+httpx is imported when a source is made, so ``import sseflow`` needs no HTTP
+client; a source needs the ``httpx`` extra: ``pip install sseflow[httpx]``.
 """
 
 from __future__ import annotations
@@ -28,18 +28,21 @@ import contextlib
 import email.utils
 import enum
 import logging
+import math
+import numbers
 import random
+import re
 import socket
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
 from sseflow._native import Event, Parser
 from sseflow.errors import ConnectionFailed, LimitExceeded, RetriesExhausted
-from sseflow.stream import ParserFactory
+from sseflow.stream import ParserFactory, check_parser_factory, new_parser, type_name
 from sseflow.wire import encode
 
 if TYPE_CHECKING:
@@ -66,6 +69,13 @@ DEFAULT_MAX_DELAY: Final = 30.0
 
 _LONGEST_WAIT: Final = 24 * 3600.0
 _BOM: Final = b"\xef\xbb\xbf"
+_MAX_RETRY: Final = 2**64 - 1
+_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP header name (RFC 9110 token)."""
+_BAD_VALUE: Final = re.compile(r"[\r\n\x00]")
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+"""Request headers: a mapping, or (name, value) pairs."""
 
 
 class ReadyState(enum.IntEnum):
@@ -159,34 +169,159 @@ class _Feeder:
         self.parser.close()
 
 
+def _check_url(url: object) -> str:
+    import httpx
+
+    if not isinstance(url, str | httpx.URL):
+        raise TypeError(f"url must be a str or an httpx.URL, got {type_name(url)}")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ValueError(f"url must be an http(s) URL, got {str(url)!r} ({error})") from error
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"url must be an http(s) URL, got {str(url)!r}")
+    return str(url)
+
+
+def _check_headers(headers: object) -> list[tuple[str, str]]:
+    if headers is None:
+        return []
+    if isinstance(headers, Mapping):
+        pairs = list(headers.items())
+    elif isinstance(headers, Iterable) and not isinstance(headers, str | bytes):
+        pairs = list(headers)
+    else:
+        raise TypeError(
+            f"headers must be a mapping or a list of (name, value) pairs, got {type_name(headers)}"
+        )
+    checked: list[tuple[str, str]] = []
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise TypeError(f"headers must hold (name, value) pairs, got {pair!r}")
+        name, value = pair
+        if not isinstance(name, str):
+            raise TypeError(f"headers: a Header name must be a str, got {type_name(name)}")
+        if not _TOKEN.fullmatch(name):
+            raise ValueError(f"headers: {name!r} is not a valid Header name")
+        if not isinstance(value, str):
+            raise TypeError(
+                f"headers: the value of Header {name!r} must be a str, got {type_name(value)}"
+            )
+        if _BAD_VALUE.search(value):
+            raise ValueError(
+                f"headers: the value of Header {name!r} must not contain CR, LF or NUL: {value!r}"
+            )
+        if value != value.strip(" \t"):
+            raise ValueError(
+                f"headers: the value of Header {name!r} must not start or end with a space "
+                f"or tab: {value!r}"
+            )
+        checked.append((name, value))
+    return checked
+
+
+def _check_int_or_none(name: str, value: object) -> None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return
+    raise TypeError(f"{name} must be an int or None, got {type_name(value)}")
+
+
+def _check_seconds(name: str, value: object, *, zero: bool) -> None:
+    """Checks seconds: a finite number >= 0 if ``zero``, else None or a finite number > 0."""
+    if value is None and not zero:
+        return
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        kind = "a number of seconds" if zero else "a number of seconds or None"
+        raise TypeError(f"{name} must be {kind}, got {type_name(value)}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        bound = ">= 0" if zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+
+
+def _check_options(
+    *,
+    last_event_id: object,
+    retry: object,
+    max_retries: object,
+    max_delay: object,
+    idle_timeout: object,
+    connect_timeout: object,
+    retry_statuses: object,
+    on_reconnect: object,
+    parser_factory: object,
+) -> None:
+    if not isinstance(last_event_id, str):
+        raise TypeError(f"last_event_id must be a str, got {type_name(last_event_id)}")
+    if any(char in last_event_id for char in "\r\n\x00"):
+        raise ValueError(f"last_event_id must not contain CR, LF or NUL: {last_event_id!r}")
+    _check_int_or_none("retry", retry)
+    if isinstance(retry, int) and retry < 0:
+        raise ValueError(f"retry must be >= 0, got {retry}")
+    if isinstance(retry, int) and retry > _MAX_RETRY:
+        raise ValueError(f"retry must be between 0 and 2**64 - 1, got {retry}")
+    _check_int_or_none("max_retries", max_retries)
+    if isinstance(max_retries, int) and max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0 or None, got {max_retries}")
+    _check_seconds("max_delay", max_delay, zero=True)
+    _check_seconds("idle_timeout", idle_timeout, zero=False)
+    _check_seconds("connect_timeout", connect_timeout, zero=False)
+    if not isinstance(retry_statuses, bool):
+        raise TypeError(f"retry_statuses must be a bool, got {type_name(retry_statuses)}")
+    if on_reconnect is not None and not callable(on_reconnect):
+        raise TypeError(f"on_reconnect must be callable or None, got {type_name(on_reconnect)}")
+    check_parser_factory(parser_factory)
+
+
+def _check_client(client: object, sync: bool) -> None:
+    import httpx
+
+    expected, other = (
+        (httpx.Client, httpx.AsyncClient) if sync else (httpx.AsyncClient, httpx.Client)
+    )
+    if client is None or isinstance(client, expected):
+        return
+    hint = ""
+    if isinstance(client, other):
+        source = "AsyncEventSource" if sync else "EventSource"
+        hint = f": use {source} with an httpx.{other.__name__}"
+    raise TypeError(
+        f"client must be an httpx.{expected.__name__} or None, got {type_name(client)}{hint}"
+    )
+
+
 class _Base:
     """The state and rules both sources share."""
 
     def __init__(
         self,
-        url: str,
+        url: str | httpx.URL,
         *,
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
         last_event_id: str = "",
-        retry: int = DEFAULT_RETRY,
+        retry: int | None = DEFAULT_RETRY,
         max_retries: int | None = None,
         max_delay: float = DEFAULT_MAX_DELAY,
         idle_timeout: float | None = None,
-        connect_timeout: float = 10.0,
+        connect_timeout: float | None = 10.0,
         retry_statuses: bool = False,
         on_reconnect: Callable[[Reconnect], None] | None = None,
         parser_factory: ParserFactory = Parser,
     ) -> None:
-        if any(char in last_event_id for char in "\r\n\x00"):
-            raise ValueError(f"last_event_id must not contain CR, LF or NUL: {last_event_id!r}")
-        if retry < 0:
-            raise ValueError(f"retry must be >= 0, got {retry}")
-        if max_retries is not None and max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0 or None, got {max_retries}")
-        self._url = url
-        self._headers = dict(headers or {})
+        self._url = _check_url(url)
+        self._headers = _check_headers(headers)
+        _check_options(
+            last_event_id=last_event_id,
+            retry=retry,
+            max_retries=max_retries,
+            max_delay=max_delay,
+            idle_timeout=idle_timeout,
+            connect_timeout=connect_timeout,
+            retry_statuses=retry_statuses,
+            on_reconnect=on_reconnect,
+            parser_factory=parser_factory,
+        )
         self._last_event_id = last_event_id
-        self._retry = retry
+        self._retry = DEFAULT_RETRY if retry is None else retry
         self._max_retries = max_retries
         self._max_delay = max_delay
         self._idle_timeout = idle_timeout
@@ -229,7 +364,9 @@ class _Base:
         if "Last-Event-ID" in headers:
             del headers["Last-Event-ID"]
         if self._last_event_id:
-            headers["Last-Event-ID"] = self._last_event_id
+            # Setting a header strips leading and trailing spaces and tabs (Fetch
+            # standard); HTTP refuses them, so an ID like " 5" would fail every request.
+            headers["Last-Event-ID"] = self._last_event_id.strip(" \t")
         return headers
 
     def _timeout(self) -> httpx.Timeout:
@@ -263,7 +400,7 @@ class _Base:
     def _opened(self, response: httpx.Response) -> _Feeder:
         self._ready_state = ReadyState.OPEN
         logger.info("event source connected to %s", response.url)
-        return _Feeder(self._parser_factory(), self._last_event_id)
+        return _Feeder(new_parser(self._parser_factory), self._last_event_id)
 
     def _take(self, feeder: _Feeder) -> None:
         """Takes the last event ID and retry of a parser all of whose events were yielded."""
@@ -333,22 +470,25 @@ class EventSource(_Base):
     so that the connection is closed on the way out.
 
     Args:
-        url: the stream's URL (a redirect is followed; every reconnection
-            requests this URL again).
-        headers: more request headers. ``Accept: text/event-stream``,
-            ``Cache-Control: no-store`` and ``Last-Event-ID`` are set by the
-            source.
+        url: the stream's URL, ``http`` or ``https`` (a ``str`` or an
+            ``httpx.URL``; a redirect is followed; every reconnection requests
+            this URL again).
+        headers: more request headers, a mapping or ``(name, value)`` pairs of
+            str. ``Accept: text/event-stream``, ``Cache-Control: no-store``
+            and ``Last-Event-ID`` are set by the source.
         last_event_id: the ID to resume after on the first connection.
-        retry: the reconnection time in milliseconds until the server sets
-            one with ``retry:`` (default 3000).
+        retry: the reconnection time in milliseconds (0 to 2**64 - 1) until
+            the server sets one with ``retry:`` (default, or ``None``: 3000).
         max_retries: how many connections in a row may fail to deliver an
             event before :class:`sseflow.RetriesExhausted` ends the iteration
             (``None``: never give up; 0: never reconnect after a failure).
-        max_delay: the cap, in seconds, of the exponential backoff (it never
-            shortens the server's ``retry``).
-        idle_timeout: seconds without a byte (events and comments alike) after
-            which the connection counts as dropped; ``None``: wait forever.
-        connect_timeout: seconds to connect (and to send the request).
+        max_delay: the cap, in seconds (a finite number >= 0), of the
+            exponential backoff (it never shortens the server's ``retry``).
+        idle_timeout: seconds (> 0) without a byte (events and comments
+            alike) after which the connection counts as dropped; ``None``:
+            wait forever.
+        connect_timeout: seconds (> 0) to connect (and to send the request);
+            ``None``: wait forever.
         retry_statuses: also reconnect after 429 and 5xx answers, waiting at
             least their ``Retry-After``, instead of failing.
         on_reconnect: called with a :class:`Reconnect` before each wait.
@@ -358,13 +498,25 @@ class EventSource(_Base):
             close; by default the source makes one.
 
     Raises:
-        ValueError: an argument is out of range (``last_event_id`` with CR,
-            LF or NUL, a negative ``retry`` or ``max_retries``).
+        TypeError: an argument has the wrong type (the message names it): a
+            ``url`` that is no str or ``httpx.URL``, a header name or value
+            that is no str, a bool or float ``retry`` or ``max_retries``, a
+            non-number or bool timeout or ``max_delay``, a ``retry_statuses``
+            that is no bool, an ``on_reconnect`` or ``parser_factory`` that is
+            not callable, a ``client`` that is no ``httpx.Client`` (an
+            ``httpx.AsyncClient`` needs :class:`AsyncEventSource`).
+        ValueError: an argument is out of range: a ``url`` that is not
+            ``http(s)``, a header name that is not an HTTP token, a header
+            value with CR, LF or NUL or surrounding spaces, a
+            ``last_event_id`` with CR, LF or NUL, a ``retry`` or
+            ``max_retries`` below 0 (or ``retry`` above 2**64 - 1), a timeout
+            not above 0, a ``max_delay`` below 0, an infinite or NaN number.
 
     Iterating raises :class:`sseflow.ConnectionFailed` (with ``.status``) when
-    the server answers neither 200 with ``text/event-stream`` nor 204, and
-    :class:`sseflow.RetriesExhausted` after ``max_retries``. A 204 ends the
-    iteration quietly. Reconnections are logged on the ``sseflow.eventsource``
+    the server answers neither 200 with ``text/event-stream`` nor 204,
+    :class:`sseflow.RetriesExhausted` after ``max_retries``, and ``TypeError``
+    when ``parser_factory`` makes no parser (checked at each connection). A 204
+    ends the iteration quietly. Reconnections are logged on the ``sseflow.eventsource``
     logger.
     """
 
@@ -374,15 +526,15 @@ class EventSource(_Base):
 
     def __init__(
         self,
-        url: str,
+        url: str | httpx.URL,
         *,
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
         last_event_id: str = "",
-        retry: int = DEFAULT_RETRY,
+        retry: int | None = DEFAULT_RETRY,
         max_retries: int | None = None,
         max_delay: float = DEFAULT_MAX_DELAY,
         idle_timeout: float | None = None,
-        connect_timeout: float = 10.0,
+        connect_timeout: float | None = 10.0,
         retry_statuses: bool = False,
         on_reconnect: Callable[[Reconnect], None] | None = None,
         parser_factory: ParserFactory = Parser,
@@ -401,6 +553,7 @@ class EventSource(_Base):
             on_reconnect=on_reconnect,
             parser_factory=parser_factory,
         )
+        _check_client(client, sync=True)
         self._client = client
         self._own_client: httpx.Client | None = None
         self._response: httpx.Response | None = None
@@ -517,8 +670,10 @@ class AsyncEventSource(_Base):
 
     ``async with AsyncEventSource(url) as source: async for event in source``.
     Its arguments, properties and errors are those of :class:`EventSource`;
-    ``client`` is an ``httpx.AsyncClient``. Cancelling the task that iterates
-    it closes the connection at once; so does leaving the ``async with``.
+    ``client`` is an ``httpx.AsyncClient`` (an ``httpx.Client`` is refused with
+    a ``TypeError`` that points to :class:`EventSource`). Cancelling the task
+    that iterates it closes the connection at once; so does leaving the
+    ``async with``.
     """
 
     CONNECTING: Final = ReadyState.CONNECTING
@@ -527,15 +682,15 @@ class AsyncEventSource(_Base):
 
     def __init__(
         self,
-        url: str,
+        url: str | httpx.URL,
         *,
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
         last_event_id: str = "",
-        retry: int = DEFAULT_RETRY,
+        retry: int | None = DEFAULT_RETRY,
         max_retries: int | None = None,
         max_delay: float = DEFAULT_MAX_DELAY,
         idle_timeout: float | None = None,
-        connect_timeout: float = 10.0,
+        connect_timeout: float | None = 10.0,
         retry_statuses: bool = False,
         on_reconnect: Callable[[Reconnect], None] | None = None,
         parser_factory: ParserFactory = Parser,
@@ -554,6 +709,7 @@ class AsyncEventSource(_Base):
             on_reconnect=on_reconnect,
             parser_factory=parser_factory,
         )
+        _check_client(client, sync=False)
         self._client = client
         self._own_client: httpx.AsyncClient | None = None
         self._response: httpx.Response | None = None

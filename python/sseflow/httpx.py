@@ -17,14 +17,25 @@ decoding) and every byte goes through one :class:`sseflow.Parser`. Needs the
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    asynccontextmanager,
+    contextmanager,
+)
 from typing import Any, Final
 
 import httpx
 
 from sseflow import errors
 from sseflow._native import Event, Parser
-from sseflow.stream import ParserFactory, aiter_events, iter_events
+from sseflow.stream import (
+    ParserFactory,
+    aiter_events,
+    check_parser_factory,
+    iter_events,
+    type_name,
+)
 
 __all__ = ["EventSource", "SSEError", "ServerSentEvent", "aconnect_sse", "connect_sse"]
 
@@ -75,9 +86,19 @@ class EventSource:
     Args:
         response: a response opened with ``client.stream(...)``.
         parser_factory: makes the parser (default :class:`sseflow.Parser`).
+
+    Raises:
+        TypeError: ``response`` is not an ``httpx.Response``, or
+            ``parser_factory`` is not callable.
     """
 
     def __init__(self, response: httpx.Response, *, parser_factory: ParserFactory = Parser) -> None:
+        if not isinstance(response, httpx.Response):
+            raise TypeError(
+                "response must be an httpx.Response (from client.stream(...)), "
+                f"got {type_name(response)}"
+            )
+        check_parser_factory(parser_factory)
         self._response = response
         self._parser_factory = parser_factory
 
@@ -97,7 +118,8 @@ class EventSource:
             An iterator of :class:`sseflow.Event`.
 
         Raises:
-            SSEError: the response is not ``text/event-stream``.
+            SSEError: the response is not ``text/event-stream`` (at the call).
+            TypeError: ``parser_factory`` made no parser (at the call).
             StreamTruncated: see ``raise_on_truncated``.
             httpx.HTTPError: reading the body failed.
         """
@@ -122,6 +144,7 @@ class EventSource:
 
         Raises:
             SSEError: the response is not ``text/event-stream``.
+            TypeError: ``parser_factory`` made no parser.
             StreamTruncated: see ``raise_on_truncated``.
             httpx.HTTPError: reading the body failed.
         """
@@ -138,12 +161,42 @@ class EventSource:
 
 
 def _stream_headers(kwargs: dict[str, Any]) -> httpx.Headers:
-    headers = httpx.Headers(kwargs.pop("headers", None))
+    given = kwargs.pop("headers", None)
+    try:
+        headers = httpx.Headers(given)
+    except (TypeError, ValueError, AttributeError) as error:
+        raise TypeError(
+            "headers must be a mapping or a list of (name, value) pairs of str, "
+            f"got {type_name(given)} ({error})"
+        ) from error
     headers.update(STREAM_HEADERS)
     return headers
 
 
-@contextmanager
+def _check_request(
+    function: str,
+    client: object,
+    expected: type[httpx.Client | httpx.AsyncClient],
+    method: object,
+    url: object,
+    parser_factory: object,
+) -> None:
+    if not isinstance(client, expected):
+        hint = ""
+        if isinstance(client, httpx.Client | httpx.AsyncClient):
+            other = "aconnect_sse" if isinstance(client, httpx.AsyncClient) else "connect_sse"
+            hint = f": use {other}() with an {type_name(client)}"
+        raise TypeError(
+            f"{function}() needs an httpx.{expected.__name__} as client, "
+            f"got {type_name(client)}{hint}"
+        )
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a str such as 'GET', got {type_name(method)}")
+    if not isinstance(url, str | httpx.URL):
+        raise TypeError(f"url must be a str or an httpx.URL, got {type_name(url)}")
+    check_parser_factory(parser_factory)
+
+
 def connect_sse(
     client: httpx.Client,
     method: str,
@@ -151,7 +204,7 @@ def connect_sse(
     *,
     parser_factory: ParserFactory = Parser,
     **kwargs: Any,
-) -> Iterator[EventSource]:
+) -> AbstractContextManager[EventSource]:
     """Sends a request and opens its response as an :class:`EventSource`.
 
     Args:
@@ -168,22 +221,38 @@ def connect_sse(
         the response.
 
     Raises:
-        httpx.HTTPError: sending the request failed.
+        TypeError: at the call: ``client`` is not an ``httpx.Client`` (an
+            ``httpx.AsyncClient`` needs :func:`aconnect_sse`), ``method`` is
+            not a str, ``url`` not a str or ``httpx.URL``, ``headers`` neither
+            a mapping nor pairs, or ``parser_factory`` not callable.
+        httpx.HTTPError: sending the request failed (on entering).
     """
+    _check_request("connect_sse", client, httpx.Client, method, url, parser_factory)
     headers = _stream_headers(kwargs)
+    return _connect_sse(client, method, url, headers, parser_factory, kwargs)
+
+
+@contextmanager
+def _connect_sse(
+    client: httpx.Client,
+    method: str,
+    url: str | httpx.URL,
+    headers: httpx.Headers,
+    parser_factory: ParserFactory,
+    kwargs: dict[str, Any],
+) -> Iterator[EventSource]:
     with client.stream(method, url, headers=headers, **kwargs) as response:
         yield EventSource(response, parser_factory=parser_factory)
 
 
-@asynccontextmanager
-async def aconnect_sse(
+def aconnect_sse(
     client: httpx.AsyncClient,
     method: str,
     url: str | httpx.URL,
     *,
     parser_factory: ParserFactory = Parser,
     **kwargs: Any,
-) -> AsyncIterator[EventSource]:
+) -> AbstractAsyncContextManager[EventSource]:
     """Sends a request with an async client and opens its response as an :class:`EventSource`.
 
     Args:
@@ -198,8 +267,24 @@ async def aconnect_sse(
         closes the response.
 
     Raises:
-        httpx.HTTPError: sending the request failed.
+        TypeError: at the call: ``client`` is not an ``httpx.AsyncClient`` (an
+            ``httpx.Client`` needs :func:`connect_sse`), or another argument
+            has the wrong type, as for :func:`connect_sse`.
+        httpx.HTTPError: sending the request failed (on entering).
     """
+    _check_request("aconnect_sse", client, httpx.AsyncClient, method, url, parser_factory)
     headers = _stream_headers(kwargs)
+    return _aconnect_sse(client, method, url, headers, parser_factory, kwargs)
+
+
+@asynccontextmanager
+async def _aconnect_sse(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str | httpx.URL,
+    headers: httpx.Headers,
+    parser_factory: ParserFactory,
+    kwargs: dict[str, Any],
+) -> AsyncIterator[EventSource]:
     async with client.stream(method, url, headers=headers, **kwargs) as response:
         yield EventSource(response, parser_factory=parser_factory)

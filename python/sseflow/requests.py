@@ -24,7 +24,14 @@ import urllib3
 
 from sseflow import errors
 from sseflow._native import Event, Parser
-from sseflow.stream import DEFAULT_CHUNK_SIZE, ParserFactory, iter_events
+from sseflow.stream import (
+    DEFAULT_CHUNK_SIZE,
+    ParserFactory,
+    check_chunk_size,
+    check_parser_factory,
+    iter_events,
+    type_name,
+)
 
 __all__ = ["STREAM_HEADERS", "iter_sse"]
 
@@ -76,7 +83,8 @@ def iter_sse(
     Args:
         response: the response, from a request sent with ``stream=True`` (a
             response read whole already is parsed whole).
-        chunk_size: the largest read, in bytes.
+        chunk_size: the largest read, in bytes (1 to
+            :data:`sseflow.stream.MAX_CHUNK_SIZE`).
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` if the body
             ends inside an event (by default that event is dropped).
         parser_factory: makes the parser (default :class:`sseflow.Parser`).
@@ -85,11 +93,22 @@ def iter_sse(
         An iterator of :class:`sseflow.Event`.
 
     Raises:
-        ConnectionFailed: the response's ``Content-Type`` is not
+        TypeError: at the call: ``response`` is not a ``requests.Response``,
+            ``chunk_size`` is not an int, or ``parser_factory`` is not callable
+            or made no parser.
+        ValueError: at the call: ``chunk_size`` is out of range.
+        ConnectionFailed: at the call: the response's ``Content-Type`` is not
             ``text/event-stream`` (``.status`` and ``.content_type`` tell).
         StreamTruncated: see ``raise_on_truncated``.
         requests.RequestException: reading the body failed.
     """
+    if not isinstance(response, requests.Response):
+        raise TypeError(
+            "response must be a requests.Response (from a request sent with stream=True), "
+            f"got {type_name(response)}"
+        )
+    check_chunk_size(chunk_size)
+    check_parser_factory(parser_factory)
     _check_response(response)
     return iter_events(
         _chunks(response, chunk_size),

@@ -12,6 +12,8 @@ each event as soon as its bytes arrive rather than when a whole chunk filled up.
 
 from __future__ import annotations
 
+import inspect
+import io
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -30,12 +32,16 @@ if TYPE_CHECKING:
 from sseflow._native import Event, Parser
 from sseflow.errors import LimitExceeded, StreamTruncated
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "ParserFactory", "aiter_events", "iter_events"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "MAX_CHUNK_SIZE", "ParserFactory", "aiter_events", "iter_events"]
 
 DEFAULT_CHUNK_SIZE: Final = 64 * 1024
 """Largest read, in bytes. Measured on loopback: 64 KiB reads parse a large
 stream faster than 4 KiB or 16 KiB reads, and a live stream is never held back,
 since a read returns what has arrived."""
+
+MAX_CHUNK_SIZE: Final = 2**31
+"""The largest ``chunk_size`` accepted (2 GiB): a larger one is refused with a
+``ValueError`` rather than failing at the first read (or allocating that much)."""
 
 
 @runtime_checkable
@@ -59,6 +65,15 @@ Source: TypeAlias = "Iterable[Buffer] | SupportsRead"
 AsyncSource: TypeAlias = "AsyncIterable[Buffer] | SupportsAsyncRead"
 
 
+def type_name(value: object) -> str:
+    """The name of ``value``'s type for a message: ``str``, ``httpx.Response``."""
+    kind = type(value)
+    package = kind.__module__.partition(".")[0]
+    if package in ("builtins", "__main__"):
+        return kind.__qualname__
+    return f"{package.lstrip('_')}.{kind.__qualname__}"  # _io.BytesIO: io.BytesIO
+
+
 def _check_source(source: object) -> None:
     if isinstance(source, str | bytes | bytearray | memoryview):
         raise TypeError(
@@ -67,15 +82,66 @@ def _check_source(source: object) -> None:
         )
 
 
-def _check_chunk_size(chunk_size: int) -> None:
+def check_chunk_size(chunk_size: object) -> None:
+    """Checks a reader's ``chunk_size``: an int from 1 to :data:`MAX_CHUNK_SIZE`.
+
+    Raises:
+        TypeError: ``chunk_size`` is not an int (a bool is refused too).
+        ValueError: it is less than 1 or more than :data:`MAX_CHUNK_SIZE`.
+    """
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool):
+        raise TypeError(f"chunk_size must be an int, got {type_name(chunk_size)}")
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    if chunk_size > MAX_CHUNK_SIZE:
+        raise ValueError(f"chunk_size must be at most 2**31, got {chunk_size}")
+
+
+def check_parser_factory(parser_factory: object) -> None:
+    """Checks that ``parser_factory`` is callable.
+
+    Raises:
+        TypeError: it is not.
+    """
+    if not callable(parser_factory):
+        raise TypeError(
+            "parser_factory must be a callable returning a parser, e.g. sseflow.Parser, "
+            f"got {type_name(parser_factory)}"
+        )
+
+
+def new_parser(parser_factory: ParserFactory) -> Parser[Event]:
+    """Calls ``parser_factory`` and checks that it made a parser.
+
+    Raises:
+        TypeError: the result has no ``feed()`` or no ``close()``.
+    """
+    parser = parser_factory()
+    if not (callable(getattr(parser, "feed", None)) and callable(getattr(parser, "close", None))):
+        raise TypeError(
+            "parser_factory must return a parser (with feed() and close()), "
+            f"got {type_name(parser)}"
+        )
+    return parser
+
+
+_TEXT_FILE_HINT: Final = "the file gives text: open the file in binary mode ('rb')"
+_TEXT_READER_HINT: Final = "the reader gives text: read the stream as bytes"
 
 
 def _read_chunks(reader: SupportsRead, chunk_size: int) -> Iterator[bytes]:
     read = getattr(reader, "read1", None) or reader.read
     while chunk := read(chunk_size):
         yield chunk
+
+
+def _hinted(error: TypeError, chunk: object, text_hint: str | None) -> TypeError:
+    """The error to raise for a chunk the parser refused: with the hint for text from a reader."""
+    if text_hint is None or not isinstance(chunk, str):
+        return error
+    hinted = TypeError(f"{error}: {text_hint}")
+    hinted.__cause__ = error
+    return hinted
 
 
 def _finish(parser: Parser[Event], raise_on_truncated: bool) -> Iterator[Event]:
@@ -99,7 +165,8 @@ def iter_events(
         source: an iterable of bytes-like chunks (split anywhere), or a binary
             file object, read with ``read1`` (else ``read``) until it returns
             ``b""``.
-        chunk_size: the largest read from a file object, in bytes.
+        chunk_size: the largest read from a file object, in bytes (1 to
+            :data:`MAX_CHUNK_SIZE`).
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` when the
             stream ends inside an event. By default the incomplete event is
             dropped silently, as the standard says.
@@ -111,35 +178,75 @@ def iter_events(
         that completes it was read.
 
     Raises:
-        TypeError: ``source`` is itself a ``bytes``/``str`` object, or gives a
-            chunk that is not bytes-like.
-        ValueError: ``chunk_size`` is less than 1.
+        TypeError: at the call: ``source`` is neither iterable nor a file, or is
+            itself a ``bytes``/``str`` object; ``chunk_size`` is not an int;
+            ``parser_factory`` is not callable or made no parser. While
+            iterating: a chunk is not bytes-like (a file opened in text mode
+            gives ``str``).
+        ValueError: at the call: ``chunk_size`` is less than 1 or more than
+            :data:`MAX_CHUNK_SIZE`.
         StreamTruncated: the stream ended inside an event and
             ``raise_on_truncated`` is true (after every complete event).
         LimitExceeded: a limit set on the parser was exceeded.
     """
     _check_source(source)
-    _check_chunk_size(chunk_size)
-    return _iter_events(source, chunk_size, raise_on_truncated, parser_factory())
+    check_chunk_size(chunk_size)
+    check_parser_factory(parser_factory)
+    chunks: Iterator[Buffer]
+    text_hint = None
+    # A file object is read, never iterated: iterating one splits it into lines.
+    if isinstance(source, SupportsRead):
+        chunks = _read_chunks(source, chunk_size)
+        text_hint = _TEXT_FILE_HINT
+    else:
+        try:
+            chunks = iter(source)
+        except TypeError as error:
+            raise TypeError(
+                "iter_events() expects an iterable of bytes or a binary file, "
+                f"got {type_name(source)}"
+            ) from error
+    return _iter_events(chunks, raise_on_truncated, new_parser(parser_factory), text_hint)
 
 
 def _iter_events(
-    source: Source, chunk_size: int, raise_on_truncated: bool, parser: Parser[Event]
+    chunks: Iterator[Buffer],
+    raise_on_truncated: bool,
+    parser: Parser[Event],
+    text_hint: str | None,
 ) -> Generator[Event, None, None]:
-    # A file object is read, never iterated: iterating one splits it into lines.
-    chunks = _read_chunks(source, chunk_size) if isinstance(source, SupportsRead) else source
     for chunk in chunks:
         try:
             parser.feed(chunk)
         except LimitExceeded:
             yield from parser  # the events before the offending one
             raise
+        except TypeError as error:
+            raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
         yield from parser
     yield from _finish(parser, raise_on_truncated)
 
 
+def _check_async_reader(reader: SupportsAsyncRead) -> None:
+    if isinstance(reader, io.IOBase):
+        raise TypeError(
+            f"aiter_events() expects an async reader, got {type_name(reader)}, "
+            "a sync file: use iter_events() for it"
+        )
+
+
 async def _aread_chunks(reader: SupportsAsyncRead, chunk_size: int) -> AsyncIterator[bytes]:
-    while chunk := await reader.read(chunk_size):
+    while True:
+        pending = reader.read(chunk_size)
+        if not inspect.isawaitable(pending):
+            raise TypeError(
+                f"aiter_events() expects an async reader, but {type_name(reader)}.read() "
+                f"returned {type_name(pending)}, not an awaitable: use iter_events() "
+                "for a sync reader"
+            )
+        chunk = await pending
+        if not chunk:
+            return
         yield chunk
 
 
@@ -158,7 +265,8 @@ def aiter_events(
             ``StreamReader``), read until it returns ``b""``. An object with
             ``read`` is read with it, never iterated, since those readers
             iterate by lines.
-        chunk_size: the largest read from a reader, in bytes.
+        chunk_size: the largest read from a reader, in bytes (1 to
+            :data:`MAX_CHUNK_SIZE`).
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` when the
             stream ends inside an event, instead of dropping that event.
         parser_factory: makes the one parser every byte goes through
@@ -168,31 +276,44 @@ def aiter_events(
         An async iterator of :class:`sseflow.Event`.
 
     Raises:
-        TypeError: ``source`` is itself a ``bytes``/``str`` object, or gives a
-            chunk that is not bytes-like.
-        ValueError: ``chunk_size`` is less than 1.
+        TypeError: at the call: ``source`` is neither an async iterable nor an
+            async reader (a sync file or iterable points to
+            :func:`iter_events`), or is itself a ``bytes``/``str`` object;
+            ``chunk_size`` is not an int; ``parser_factory`` is not callable
+            or made no parser. While iterating: a chunk is not bytes-like, or
+            the reader's ``read`` turned out to be sync.
+        ValueError: at the call: ``chunk_size`` is less than 1 or more than
+            :data:`MAX_CHUNK_SIZE`.
         StreamTruncated: the stream ended inside an event and
             ``raise_on_truncated`` is true (after every complete event).
         LimitExceeded: a limit set on the parser was exceeded.
     """
     _check_source(source)
-    _check_chunk_size(chunk_size)
-    return _aiter_events(source, chunk_size, raise_on_truncated, parser_factory())
-
-
-async def _aiter_events(
-    source: AsyncSource, chunk_size: int, raise_on_truncated: bool, parser: Parser[Event]
-) -> AsyncGenerator[Event, None]:
+    check_chunk_size(chunk_size)
+    check_parser_factory(parser_factory)
     chunks: AsyncIterable[Buffer]
+    text_hint = None
     if isinstance(source, SupportsAsyncRead):
+        _check_async_reader(source)
         chunks = _aread_chunks(source, chunk_size)
+        text_hint = _TEXT_READER_HINT
     elif isinstance(source, AsyncIterable):
         chunks = source
     else:
+        sync = ": use iter_events() for a sync iterable" if isinstance(source, Iterable) else ""
         raise TypeError(
-            f"aiter_events() expects an async iterable of bytes or an async reader, "
-            f"got {type(source).__name__}"
+            "aiter_events() expects an async iterable of bytes or an async reader, "
+            f"got {type_name(source)}{sync}"
         )
+    return _aiter_events(chunks, raise_on_truncated, new_parser(parser_factory), text_hint)
+
+
+async def _aiter_events(
+    chunks: AsyncIterable[Buffer],
+    raise_on_truncated: bool,
+    parser: Parser[Event],
+    text_hint: str | None,
+) -> AsyncGenerator[Event, None]:
     async for chunk in chunks:
         try:
             parser.feed(chunk)
@@ -200,6 +321,8 @@ async def _aiter_events(
             for event in parser:  # the events before the offending one
                 yield event
             raise
+        except TypeError as error:
+            raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
         for event in parser:
             yield event
     for event in _finish(parser, raise_on_truncated):

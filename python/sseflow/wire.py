@@ -13,6 +13,8 @@ __all__ = ["encode"]
 
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 _FORBIDDEN: Final = re.compile(r"[\r\n\x00]")
+_MAX_RETRY: Final = 2**64 - 1
+"""The largest reconnection time a parser keeps (it caps larger ones)."""
 
 
 def _field(name: str, value: str) -> str:
@@ -62,7 +64,9 @@ def encode(
 
     Raises:
         ValueError: ``event`` or ``id`` contains CR, LF or NUL; ``retry`` is
-            negative; a string is not encodable as UTF-8 (a lone surrogate).
+            negative or more than 2**64 - 1; a string argument is not
+            encodable as UTF-8 (a lone surrogate: the message names the
+            argument).
         TypeError: an argument has the wrong type.
     """
     parts: list[str] = []
@@ -79,6 +83,8 @@ def encode(
             raise TypeError(f"retry must be an int, got {type(retry).__name__}")
         if retry < 0:
             raise ValueError(f"retry must be >= 0, got {retry}")
+        if retry > _MAX_RETRY:
+            raise ValueError(f"retry must be between 0 and 2**64 - 1, got {retry}")
         parts.append(f"retry: {retry}\n")
     if data is not None:
         if not isinstance(data, str):
@@ -86,4 +92,25 @@ def encode(
         parts.extend(_field("data", line) for line in _LINE_BREAK.split(data))
     if data is not None or event is not None or id is not None or retry is not None:
         parts.append("\n")
-    return "".join(parts).encode("utf-8")
+    text = "".join(parts)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        fields = {"comment": comment, "event": event, "id": id, "data": data}
+        raise _unencodable(fields) from error
+
+
+def _unencodable(fields: dict[str, str | None]) -> ValueError:
+    """The error naming the first field that UTF-8 cannot encode."""
+    for name, value in fields.items():
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            char = value[error.start]
+            return ValueError(
+                f"{name} is not encodable as UTF-8 ({error.reason}): "
+                f"{char!r} at index {error.start}"
+            )
+    return ValueError("the event is not encodable as UTF-8")  # not reached: one field fails
