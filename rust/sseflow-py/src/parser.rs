@@ -311,8 +311,16 @@ impl Strings {
                 .get_or_insert_with(|| PyString::intern(py, "message").unbind());
             return message.clone_ref(py);
         }
-        if let Some((_, text)) = self.types.iter().find(|(cached, _)| **cached == *bytes) {
-            return text.clone_ref(py);
+        // Most recently used first: streams repeat a few types.
+        if let Some(found) = self
+            .types
+            .iter()
+            .rposition(|(cached, _)| same(cached, bytes))
+        {
+            let entry = self.types.remove(found);
+            let text = entry.1.clone_ref(py);
+            self.types.push(entry);
+            return text;
         }
         let text = text(py, bytes).unbind();
         if self.types.len() == TYPE_CACHE_SIZE {
@@ -324,7 +332,7 @@ impl Strings {
 
     fn id(&mut self, py: Python<'_>, id: &str) -> Py<PyString> {
         match &self.id {
-            Some((cached, text)) if cached == id => text.clone_ref(py),
+            Some((cached, text)) if same(cached.as_bytes(), id.as_bytes()) => text.clone_ref(py),
             _ => {
                 let text = PyString::new(py, id).unbind();
                 self.id = Some((id.to_owned(), text.clone_ref(py)));
@@ -332,4 +340,11 @@ impl Strings {
             }
         }
     }
+}
+
+/// Byte equality for the short strings compared per event (types, IDs), without
+/// a call to the C library's `memcmp`, which profiling showed dominating here.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
