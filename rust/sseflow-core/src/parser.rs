@@ -43,7 +43,7 @@ const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
 const DATA_LINE_OVERHEAD: usize = 5;
 
 /// Buffers larger than this are freed, not kept for reuse, once emptied.
-const KEEP_CAPACITY: usize = 64 * 1024;
+const KEEP_CAPACITY: usize = 256 * 1024;
 
 /// Options for a [`Parser`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -129,8 +129,11 @@ pub struct Parser {
     after_cr: bool,
     /// The open line, when it began in an earlier slice.
     line: Vec<u8>,
-    /// The data buffer, when it does not borrow from the current slice.
+    /// The data buffer is `data[data_start..]`, when it does not borrow from the
+    /// current slice. A long first value keeps the `data:` prefix of the line it
+    /// came in ahead of it, rather than being moved.
     data: Vec<u8>,
+    data_start: usize,
     event_type: Vec<u8>,
     id_buffer: Vec<u8>,
     /// `id_buffer` was set since `last_event_id` was last updated.
@@ -183,6 +186,7 @@ impl Parser {
             after_cr: false,
             line: Vec::new(),
             data: Vec::new(),
+            data_start: 0,
             event_type: Vec::new(),
             id_buffer: Vec::new(),
             id_set: false,
@@ -260,6 +264,7 @@ impl Parser {
             ] {
                 *buffer = Vec::new();
             }
+            self.data_start = 0;
             self.block_retry = None;
             self.in_event = false;
             self.dispatched = false;
@@ -289,6 +294,7 @@ impl Parser {
         if self.dispatched {
             self.dispatched = false;
             clear(&mut self.data);
+            self.data_start = 0;
             self.event_type.clear();
         }
         let mut pos = self.skip_bom(input);
@@ -363,7 +369,7 @@ impl Parser {
                 Action::Data(value) => {
                     let value = start + value..end;
                     self.check_data(data_in_input.as_ref(), value.len())?;
-                    if data_in_input.is_none() && self.data.is_empty() {
+                    if data_in_input.is_none() && self.data_len() == 0 {
                         data_in_input = Some(value);
                     } else {
                         self.own_data(input, data_in_input.take());
@@ -384,7 +390,7 @@ impl Parser {
                 Action::Dispatch => {
                     let retry = self.block_retry.take();
                     let in_input = data_in_input.take();
-                    if in_input.is_none() && self.data.is_empty() {
+                    if in_input.is_none() && self.data_len() == 0 {
                         self.event_type.clear();
                         continue;
                     }
@@ -392,7 +398,7 @@ impl Parser {
                     let data = match in_input {
                         Some(range) => &input[range],
                         // Without the LF that ends the last value.
-                        None => &self.data[..self.data.len() - 1],
+                        None => &self.data[self.data_start..self.data.len() - 1],
                     };
                     let event = Event {
                         event_type: &self.event_type,
@@ -500,7 +506,7 @@ impl Parser {
         let Some(max) = self.config.max_event_size else {
             return Ok(());
         };
-        let buffered = in_input.map_or(self.data.len(), |range| range.len() + 1);
+        let buffered = in_input.map_or(self.data_len(), |range| range.len() + 1);
         if buffered + len + 1 > max {
             return self.fail(Limit::EventSize, max, buffered + len + 1);
         }
@@ -514,12 +520,18 @@ impl Parser {
         for buffer in [&mut self.line, &mut self.data, &mut self.event_type] {
             *buffer = Vec::new();
         }
+        self.data_start = 0;
         Err(error)
     }
 
     fn copy_into_line(&mut self, bytes: &[u8]) {
         self.line.extend_from_slice(bytes);
         self.work.copied += bytes.len() as u64;
+    }
+
+    /// The size of the data buffer, in bytes.
+    fn data_len(&self) -> usize {
+        self.data.len() - self.data_start
     }
 
     /// Appends a data value and its LF to the data buffer.
@@ -539,14 +551,12 @@ impl Parser {
 
     /// Appends the data value of a line held in `line`, starting at `start`.
     ///
-    /// The first value of a block takes the line's buffer over, so a long line
-    /// is not copied a second time.
+    /// The first value of a block takes the line's buffer over, where it
+    /// stays, so a long line is not copied a second time.
     fn append_data(&mut self, mut line: Vec<u8>, start: usize) {
-        if self.data.is_empty() {
-            // Moves the value to the front: a copy within the buffer.
-            self.work.copied += (line.len() - start) as u64;
-            line.drain(..start);
+        if self.data_len() == 0 {
             line.push(b'\n');
+            self.data_start = start;
             self.line = std::mem::replace(&mut self.data, line);
         } else {
             self.copy_data(&line[start..]);
