@@ -75,6 +75,8 @@ class Parser(Generic[_Item]):
         max_event_size: the largest data of one event, in bytes, counting one
             LF per ``data`` line (default: no limit); it bounds every line too,
             at 5 bytes more (the longest ``data: `` line whose value fits).
+        last_event_id: the last event ID to start from, as a client that
+            reconnects has it (default: none).
 
     Going over a limit raises :class:`LimitExceeded` from :meth:`feed`, and the
     parser refuses further input; the events before the offending one stay
@@ -88,6 +90,7 @@ class Parser(Generic[_Item]):
         comments: Literal[False] = False,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
+        last_event_id: str = "",
     ) -> Parser[Event]: ...
     @overload
     def __new__(
@@ -96,6 +99,7 @@ class Parser(Generic[_Item]):
         comments: bool,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
+        last_event_id: str = "",
     ) -> Parser[Event | Comment]: ...
     def feed(self, data: Buffer) -> None:
         """Parses a chunk of the stream.

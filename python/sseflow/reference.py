@@ -150,6 +150,16 @@ class Comment:
         return (Comment, (self.text,))
 
 
+def _id_arg(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"last_event_id must be a str, got {type(value).__name__}")
+    if "\0" in value or "\r" in value or "\n" in value:
+        raise ValueError("last_event_id cannot contain NUL, CR or LF")
+    return value
+
+
 def _limit_arg(name: str, value: object) -> int | None:
     if value is None:
         return None
@@ -192,6 +202,9 @@ class Parser(Generic[_Item]):
     ``max_event_size`` bounds an event's data buffer, in bytes (each ``data``
     value plus one LF), and every line at 5 bytes more. Going over either raises
     :class:`~sseflow.errors.LimitExceeded`, and the parser refuses further input.
+
+    ``last_event_id`` is the last event ID to start from, as a reconnecting
+    client has it: events dispatched before the stream sets an ``id`` carry it.
     """
 
     @overload
@@ -201,6 +214,7 @@ class Parser(Generic[_Item]):
         comments: Literal[False] = False,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
+        last_event_id: str = "",
     ) -> None: ...
     @overload
     def __init__(
@@ -209,6 +223,7 @@ class Parser(Generic[_Item]):
         comments: bool,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
+        last_event_id: str = "",
     ) -> None: ...
     def __init__(
         self,
@@ -216,6 +231,7 @@ class Parser(Generic[_Item]):
         comments: bool = False,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
+        last_event_id: str = "",
     ) -> None:
         if comments is None:  # None means the default, as in the native parser
             comments = False
@@ -245,8 +261,7 @@ class Parser(Generic[_Item]):
         self._data: list[str] = []  # data values; the data buffer is each + LF
         self._data_size = 0  # bytes of the data buffer
         self._event_type = ""
-        self._id_buffer = ""
-        self._last_event_id = ""
+        self._id_buffer = self._last_event_id = _id_arg(last_event_id)
         self._retry: int | None = None
         # Beyond the standard.
         self._block_retry: int | None = None  # the retry of the current block

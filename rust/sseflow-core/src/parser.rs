@@ -51,9 +51,19 @@ pub struct Config {
     comments: bool,
     max_line_size: Option<usize>,
     max_event_size: Option<usize>,
+    last_event_id: String,
 }
 
 impl Config {
+    /// The last event ID to start from (default: none), as a client that
+    /// reconnects has it: events dispatched before the stream sets an `id` carry
+    /// it. It is taken as given; an `id` field could never set one containing
+    /// NUL, CR or LF.
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = id.into();
+        self
+    }
+
     /// Whether to yield comment lines as [`Item::Comment`] (default: no).
     pub fn comments(mut self, yes: bool) -> Self {
         self.comments = yes;
@@ -179,7 +189,8 @@ impl Parser {
     }
 
     /// A parser with the given options.
-    pub fn with_config(config: Config) -> Parser {
+    pub fn with_config(mut config: Config) -> Parser {
+        let last_event_id = std::mem::take(&mut config.last_event_id);
         Parser {
             config,
             bom: Bom::Matched(0),
@@ -188,9 +199,9 @@ impl Parser {
             data: Vec::new(),
             data_start: 0,
             event_type: Vec::new(),
-            id_buffer: Vec::new(),
+            id_buffer: last_event_id.as_bytes().to_vec(),
             id_set: false,
-            last_event_id: String::new(),
+            last_event_id,
             retry: None,
             block_retry: None,
             in_event: false,

@@ -29,6 +29,8 @@ const TYPE_CACHE_SIZE: usize = 16;
 ///     max_event_size: the largest data of one event, in bytes, counting one
 ///         LF per ``data`` line (default: no limit); it bounds every line too,
 ///         at 5 bytes more (the longest ``data: `` line whose value fits).
+///     last_event_id: the last event ID to start from, as a client that
+///         reconnects has it (default: none).
 ///
 /// Going over a limit raises :class:`LimitExceeded` from :meth:`feed`, and the
 /// parser refuses further input; the events before the offending one stay
@@ -133,18 +135,26 @@ struct Strings {
 impl PyParser {
     #[new]
     #[pyo3(
-        signature = (*, comments = None, max_line_size = None, max_event_size = None),
-        text_signature = "(*, comments=False, max_line_size=None, max_event_size=None)"
+        signature = (
+            *,
+            comments = None,
+            max_line_size = None,
+            max_event_size = None,
+            last_event_id = None
+        ),
+        text_signature = "(*, comments=False, max_line_size=None, max_event_size=None, last_event_id='')"
     )]
     fn new(
         comments: Option<&Bound<'_, PyAny>>,
         max_line_size: Option<&Bound<'_, PyAny>>,
         max_event_size: Option<&Bound<'_, PyAny>>,
+        last_event_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyParser> {
         let config = Config::default()
             .comments(bool_arg("comments", comments)?)
             .max_line_size(limit_arg("max_line_size", max_line_size)?)
-            .max_event_size(limit_arg("max_event_size", max_event_size)?);
+            .max_event_size(limit_arg("max_event_size", max_event_size)?)
+            .last_event_id(id_arg(last_event_id)?);
         let state = State {
             core: Parser::with_config(config),
             ready: VecDeque::new(),
@@ -254,6 +264,26 @@ impl PyParser {
 fn text<'py>(py: Python<'py>, bytes: &[u8]) -> Bound<'py, PyString> {
     PyString::from_bytes(py, bytes)
         .unwrap_or_else(|_| PyString::new(py, &String::from_utf8_lossy(bytes)))
+}
+
+/// The `last_event_id` argument: a `str` an `id` field could have set.
+fn id_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    let Some(value) = value else {
+        return Ok(String::new());
+    };
+    let Ok(text) = value.cast::<PyString>() else {
+        let kind = value.get_type().name()?;
+        return Err(PyTypeError::new_err(format!(
+            "last_event_id must be a str, got {kind}"
+        )));
+    };
+    let text = text.to_cow()?;
+    if text.contains(['\0', '\r', '\n']) {
+        return Err(PyValueError::new_err(
+            "last_event_id cannot contain NUL, CR or LF",
+        ));
+    }
+    Ok(text.into_owned())
 }
 
 /// A flag argument: a `bool`, `False` when omitted.
