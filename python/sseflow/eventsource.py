@@ -35,10 +35,10 @@ import re
 import socket
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sseflow._native import Event, Parser
 from sseflow.errors import ConnectionFailed, LimitExceeded, RetriesExhausted
@@ -369,6 +369,27 @@ class _Base:
             headers["Last-Event-ID"] = self._last_event_id.strip(" \t")
         return headers
 
+    def _request(self) -> dict[str, Any]:
+        """The arguments of ``client.stream()`` for one connection."""
+        return {
+            "method": "GET",
+            "url": self._url,
+            "headers": self._request_headers(),
+            "timeout": self._timeout(),
+            "follow_redirects": True,
+        }
+
+    def _events_of(self, feeder: _Feeder, chunk: bytes) -> Iterator[Event]:
+        """The events ``chunk`` completes, each ID recorded as it goes out; then
+        the limit error, if the chunk crossed a limit after them."""
+        limit = feeder.feed(chunk)
+        for event in feeder.parser:
+            self._last_event_id = event.id
+            yield event
+        self._take(feeder)
+        if limit:
+            raise limit
+
     def _timeout(self) -> httpx.Timeout:
         import httpx
 
@@ -625,27 +646,16 @@ class EventSource(_Base):
             delivered = False
             error: Exception | None = None
             try:
-                with self._http().stream(
-                    "GET",
-                    self._url,
-                    headers=self._request_headers(),
-                    timeout=self._timeout(),
-                    follow_redirects=True,
-                ) as response:
+                with self._http().stream(**self._request()) as response:
                     self._response = response
                     self._check(response)
                     feeder = self._opened(response)
                     for chunk in response.iter_bytes():
-                        limit = feeder.feed(chunk)
-                        for event in feeder.parser:
+                        for event in self._events_of(feeder, chunk):
                             delivered = True
-                            self._last_event_id = event.id
                             yield event
                             if self._closed:
                                 return
-                        self._take(feeder)
-                        if limit:
-                            raise limit
                     reason = self._ended(feeder)
             except _NoContent:
                 self._ready_state = ReadyState.CLOSED
@@ -786,27 +796,16 @@ class AsyncEventSource(_Base):
             delivered = False
             error: Exception | None = None
             try:
-                async with self._http().stream(
-                    "GET",
-                    self._url,
-                    headers=self._request_headers(),
-                    timeout=self._timeout(),
-                    follow_redirects=True,
-                ) as response:
+                async with self._http().stream(**self._request()) as response:
                     self._response = response
                     self._check(response)
                     feeder = self._opened(response)
                     async for chunk in response.aiter_bytes():
-                        limit = feeder.feed(chunk)
-                        for event in feeder.parser:
+                        for event in self._events_of(feeder, chunk):
                             delivered = True
-                            self._last_event_id = event.id
                             yield event
                             if self._closed:
                                 return
-                        self._take(feeder)
-                        if limit:
-                            raise limit
                     reason = self._ended(feeder)
             except _NoContent:
                 self._ready_state = ReadyState.CLOSED
