@@ -23,7 +23,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sseflow",
         description="Parse Server-Sent Events (text/event-stream).",
-        epilog=f"built-in samples (--sample NAME):\n{samples}",
+        epilog=f"samples of sseflow parse --sample NAME:\n{samples}\n\n"
+        "sseflow llm --help lists the samples of LLM streams.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
