@@ -74,12 +74,15 @@ def type_name(value: object) -> str:
     return f"{package.lstrip('_')}.{kind.__qualname__}"  # _io.BytesIO: io.BytesIO
 
 
-def _check_source(source: object) -> None:
+def _check_arguments(source: object, chunk_size: object, parser_factory: object) -> None:
+    """The checks both readers make at the call."""
     if isinstance(source, str | bytes | bytearray | memoryview):
         raise TypeError(
             f"the source must give chunks of bytes, not be a {type(source).__name__}: "
             "pass [data] or io.BytesIO(data) for one buffer"
         )
+    check_chunk_size(chunk_size)
+    check_parser_factory(parser_factory)
 
 
 def check_chunk_size(chunk_size: object) -> None:
@@ -189,9 +192,7 @@ def iter_events(
             ``raise_on_truncated`` is true (after every complete event).
         LimitExceeded: a limit set on the parser was exceeded.
     """
-    _check_source(source)
-    check_chunk_size(chunk_size)
-    check_parser_factory(parser_factory)
+    _check_arguments(source, chunk_size, parser_factory)
     chunks: Iterator[Buffer]
     text_hint = None
     # A file object is read, never iterated: iterating one splits it into lines.
@@ -216,15 +217,21 @@ def _iter_events(
     text_hint: str | None,
 ) -> Generator[Event, None, None]:
     for chunk in chunks:
-        try:
-            parser.feed(chunk)
-        except LimitExceeded:
-            yield from parser  # the events before the offending one
-            raise
-        except TypeError as error:
-            raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
-        yield from parser
+        yield from _events_of(parser, chunk, text_hint)
     yield from _finish(parser, raise_on_truncated)
+
+
+def _events_of(parser: Parser[Event], chunk: Buffer, text_hint: str | None) -> Iterator[Event]:
+    """The events ``chunk`` completes; then, if feeding it failed, the error: a
+    limit's after the events before the offending one, a wrong type's with a hint."""
+    try:
+        parser.feed(chunk)
+    except LimitExceeded:
+        yield from parser
+        raise
+    except TypeError as error:
+        raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
+    yield from parser
 
 
 def _check_async_reader(reader: SupportsAsyncRead) -> None:
@@ -288,9 +295,7 @@ def aiter_events(
             ``raise_on_truncated`` is true (after every complete event).
         LimitExceeded: a limit set on the parser was exceeded.
     """
-    _check_source(source)
-    check_chunk_size(chunk_size)
-    check_parser_factory(parser_factory)
+    _check_arguments(source, chunk_size, parser_factory)
     chunks: AsyncIterable[Buffer]
     text_hint = None
     if isinstance(source, SupportsAsyncRead):
@@ -315,15 +320,7 @@ async def _aiter_events(
     text_hint: str | None,
 ) -> AsyncGenerator[Event, None]:
     async for chunk in chunks:
-        try:
-            parser.feed(chunk)
-        except LimitExceeded:
-            for event in parser:  # the events before the offending one
-                yield event
-            raise
-        except TypeError as error:
-            raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
-        for event in parser:
+        for event in _events_of(parser, chunk, text_hint):
             yield event
     for event in _finish(parser, raise_on_truncated):
         yield event

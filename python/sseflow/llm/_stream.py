@@ -52,14 +52,17 @@ def _httpx_response(source: object) -> Any:
 
 
 class _Base:
+    """What the sync and async readers share: the source, the state, the record."""
+
     def __init__(
         self,
         source: object,
-        format: FormatChoice,
-        on_error: OnError,
-        partial_json: bool,
-        truncated: Truncated,
-        request_id: str | None,
+        *,
+        format: FormatChoice = "auto",
+        on_error: OnError = "raise",
+        partial_json: bool = False,
+        truncated: Truncated = False,
+        request_id: str | None = None,
     ) -> None:
         if isinstance(source, str):
             raise TypeError("the source must give bytes or events, not be a str")
@@ -108,18 +111,7 @@ class LLMStream(_Base):
     before the end stops reading; the record's status is then ``cancelled``.
     """
 
-    def __init__(
-        self,
-        source: object,
-        *,
-        format: FormatChoice = "auto",
-        on_error: OnError = "raise",
-        partial_json: bool = False,
-        truncated: Truncated = False,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(source, format, on_error, partial_json, truncated, request_id)
-        self._items: Iterator[object] | None = None
+    _items: Iterator[object] | None = None
 
     def __iter__(self) -> LLMStream:
         return self
@@ -232,18 +224,7 @@ class AsyncLLMStream(_Base):
     status is ``cancelled``.
     """
 
-    def __init__(
-        self,
-        source: object,
-        *,
-        format: FormatChoice = "auto",
-        on_error: OnError = "raise",
-        partial_json: bool = False,
-        truncated: Truncated = False,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(source, format, on_error, partial_json, truncated, request_id)
-        self._items: AsyncIterator[object] | None = None
+    _items: AsyncIterator[object] | None = None
 
     def __aiter__(self) -> AsyncLLMStream:
         return self
