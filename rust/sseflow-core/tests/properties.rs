@@ -1,16 +1,19 @@
 //! Property tests: chunking never changes the result, arbitrary bytes never
-//! panic, and the parser agrees with a deliberately simple reference written
-//! here from the standard's text.
+//! panic, and the parser agrees with a deliberately simple whole-stream model
+//! written from the standard's text (`tests/model`, which the differential fuzz
+//! target uses too).
 //!
 //! Case counts default to a few hundred per property so that the file runs in
 //! seconds in a debug build; set `PROPTEST_CASES` to run more.
 
 mod common;
+mod model;
 
 use common::{bytewise, run, split_at, whole, Got, Outcome};
+use model::TextItem;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use sseflow_core::EndOfStream;
+use sseflow_core::{EndOfStream, OwnedEvent};
 
 /// The configuration of every property: `PROPTEST_CASES` cases (default 1024).
 ///
@@ -134,106 +137,33 @@ fn chunk<'a>(input: &'a [u8], cuts: &[Index]) -> Vec<&'a [u8]> {
     split_at(input, &offsets)
 }
 
-/// A deliberately simple event-stream interpreter, written from the text of
-/// the standard: decode the whole stream, split it into lines, then apply the
-/// field rules line by line with string buffers.
+/// The simple whole-stream model (`tests/model`, shared with the fuzz crate),
+/// in this file's terms.
 fn reference(input: &[u8], comments: bool) -> Outcome {
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let text = String::from_utf8_lossy(input);
-
-    let mut lines = Vec::new();
-    let mut rest: &str = &text;
-    while let Some(end) = rest.find(['\r', '\n']) {
-        lines.push(&rest[..end]);
-        let line_end = if rest[end..].starts_with("\r\n") {
-            2
-        } else {
-            1
-        };
-        rest = &rest[end + line_end..];
-    }
-    let unfinished_line = rest;
-
-    let mut items = Vec::new();
-    let mut data = String::new();
-    let mut event_type = String::new();
-    let mut id_buffer = String::new();
-    let mut last_event_id = String::new();
-    let mut retry = None;
-    let mut block_retry = None;
-    let mut pending = false;
-    for line in lines {
-        if line.is_empty() {
-            last_event_id = id_buffer.clone();
-            pending = false;
-            let retry_of_block = block_retry.take();
-            if data.is_empty() {
-                event_type.clear();
-                continue;
-            }
-            if data.ends_with('\n') {
-                data.pop();
-            }
-            let name = if event_type.is_empty() {
-                "message"
-            } else {
-                &event_type
-            };
-            items.push(common::event(name, &data, &last_event_id, retry_of_block));
-            data.clear();
-            event_type.clear();
-            continue;
-        }
-        if let Some(text) = line.strip_prefix(':') {
-            if comments {
-                items.push(common::comment(text.strip_prefix(' ').unwrap_or(text)));
-            }
-            continue;
-        }
-        let (name, value) = match line.split_once(':') {
-            Some((name, value)) => (name, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line, ""),
-        };
-        match name {
-            "data" => {
-                data.push_str(value);
-                data.push('\n');
-                pending = true;
-            }
-            "event" => {
-                event_type = value.to_owned();
-                pending = true;
-            }
-            "id" if !value.contains('\0') => {
-                id_buffer = value.to_owned();
-                pending = true;
-            }
-            "retry" if !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) => {
-                let digits = value.trim_start_matches('0');
-                let time = if digits.len() > 20 {
-                    u64::MAX
-                } else {
-                    let wide: u128 = digits.parse().unwrap_or(0);
-                    u64::try_from(wide).unwrap_or(u64::MAX)
-                };
-                retry = Some(time);
-                block_retry = Some(time);
-            }
-            _ => {}
-        }
-    }
-    let end = if !unfinished_line.is_empty() && !unfinished_line.starts_with(':') {
-        EndOfStream::InsideLine
-    } else if pending {
-        EndOfStream::InsideEvent
-    } else {
-        EndOfStream::Clean
-    };
+    let meaning = model::interpret(input, comments);
+    let items = meaning
+        .items
+        .into_iter()
+        .map(|item| match item {
+            TextItem::Event {
+                event_type,
+                data,
+                id,
+                retry,
+            } => Got::Event(OwnedEvent {
+                event_type,
+                data,
+                id,
+                retry,
+            }),
+            TextItem::Comment(text) => Got::Comment(text),
+        })
+        .collect();
     Outcome {
         items,
-        last_event_id,
-        retry,
-        end,
+        last_event_id: meaning.last_event_id,
+        retry: meaning.retry,
+        end: meaning.end,
     }
 }
 
