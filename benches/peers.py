@@ -6,9 +6,8 @@ usual path and consumes each event as a client would (reads its data).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 import httpx
 import httpx_sse
@@ -26,7 +25,18 @@ Adapter = Callable[[Workload], Tally]
 
 def sseflow_native(workload: Workload) -> Tally:
     """``sseflow.Parser`` (Rust): feed each chunk, iterate the ready events."""
-    parser = sseflow.Parser()
+    return _feed_and_iterate(sseflow.Parser(), workload)
+
+
+def sseflow_reference(workload: Workload) -> Tally:
+    """``sseflow.reference.Parser`` (pure Python), used exactly like the native one."""
+    return _feed_and_iterate(sseflow.reference.Parser(), workload)
+
+
+def _feed_and_iterate(
+    parser: sseflow.Parser[sseflow.Event] | sseflow.reference.Parser[sseflow.reference.Event],
+    workload: Workload,
+) -> Tally:
     feed = parser.feed
     count = total = 0
     for chunk in workload.chunks:
@@ -36,24 +46,6 @@ def sseflow_native(workload: Workload) -> Tally:
             total += len(event.data)
     parser.close()
     for event in parser:
-        count += 1
-        total += len(event.data)
-    return count, total
-
-
-def sseflow_reference(workload: Workload) -> Tally:
-    """``sseflow.reference.Parser`` (pure Python), used exactly like the native one."""
-    parser = sseflow.reference.Parser()
-    feed = parser.feed
-    ready = cast("Iterable[sseflow.reference.Event]", parser)  # no comments were asked for
-    count = total = 0
-    for chunk in workload.chunks:
-        feed(chunk)
-        for event in ready:
-            count += 1
-            total += len(event.data)
-    parser.close()
-    for event in ready:
         count += 1
         total += len(event.data)
     return count, total
