@@ -16,11 +16,10 @@ the ``aiohttp`` extra: ``pip install sseflow[aiohttp]``.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Final
 
 import aiohttp
 
-from sseflow import errors
+from sseflow._http import STREAM_HEADERS, check_event_stream
 from sseflow._native import Event, Parser
 from sseflow.stream import (
     DEFAULT_CHUNK_SIZE,
@@ -32,19 +31,9 @@ from sseflow.stream import (
 
 __all__ = ["STREAM_HEADERS", "iter_sse"]
 
-STREAM_HEADERS: Final = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-"""Headers to send with an event-stream request."""
-
 
 def _check_response(response: aiohttp.ClientResponse) -> None:
-    content_type = response.headers.get("Content-Type")
-    if content_type is None or response.content_type != "text/event-stream":
-        raise errors.ConnectionFailed(
-            "expected response header Content-Type to be 'text/event-stream', "
-            f"got {content_type!r} (status {response.status})",
-            status=response.status,
-            content_type=content_type,
-        )
+    check_event_stream(response.status, response.headers.get("Content-Type"))
 
 
 def iter_sse(

@@ -397,7 +397,7 @@ class _Base:
         return httpx.Timeout(connect=connect, read=self._idle_timeout, write=connect, pool=connect)
 
     def _check(self, response: httpx.Response) -> None:
-        from sseflow.httpx import is_event_stream
+        from sseflow._http import is_event_stream
 
         status = response.status_code
         content_type = response.headers.get("content-type")

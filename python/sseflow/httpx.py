@@ -23,11 +23,12 @@ from contextlib import (
     asynccontextmanager,
     contextmanager,
 )
-from typing import Any, Final
+from typing import Any
 
 import httpx
 
 from sseflow import errors
+from sseflow._http import STREAM_HEADERS, check_event_stream
 from sseflow._native import Event, Parser
 from sseflow.stream import (
     ParserFactory,
@@ -42,9 +43,6 @@ __all__ = ["EventSource", "SSEError", "ServerSentEvent", "aconnect_sse", "connec
 ServerSentEvent = Event
 """httpx-sse's name for an event: ``event``, ``data``, ``id``, ``retry``, ``json()``."""
 
-STREAM_HEADERS: Final = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-"""The request headers :func:`connect_sse` sets."""
-
 
 class SSEError(errors.ConnectionFailed, httpx.TransportError):
     """The response is not an event stream (its ``Content-Type`` is wrong).
@@ -55,29 +53,17 @@ class SSEError(errors.ConnectionFailed, httpx.TransportError):
     """
 
 
-def is_event_stream(content_type: str | None) -> bool:
-    """Whether a ``Content-Type`` header value names ``text/event-stream``."""
-    if content_type is None:
-        return False
-    return content_type.partition(";")[0].strip().lower() == "text/event-stream"
-
-
 def check_response(response: httpx.Response) -> None:
     """Raises :class:`SSEError` unless ``response`` has ``Content-Type: text/event-stream``.
 
     Raises:
         SSEError: the content type is missing or another one.
     """
-    content_type = response.headers.get("content-type")
-    if not is_event_stream(content_type):
-        error = SSEError(
-            "expected response header Content-Type to be 'text/event-stream', "
-            f"got {content_type!r} (status {response.status_code})",
-            status=response.status_code,
-            content_type=content_type,
-        )
+    try:
+        check_event_stream(response.status_code, response.headers.get("content-type"), SSEError)
+    except SSEError as error:
         error.request = response.request
-        raise error
+        raise
 
 
 class EventSource:

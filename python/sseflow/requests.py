@@ -17,12 +17,11 @@ content decoding such as gzip applied), which returns what has arrived:
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator
-from typing import Final
 
 import requests
 import urllib3
 
-from sseflow import errors
+from sseflow._http import STREAM_HEADERS, check_event_stream
 from sseflow._native import Event, Parser
 from sseflow.stream import (
     DEFAULT_CHUNK_SIZE,
@@ -35,20 +34,9 @@ from sseflow.stream import (
 
 __all__ = ["STREAM_HEADERS", "iter_sse"]
 
-STREAM_HEADERS: Final = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-"""Headers to send with an event-stream request."""
-
 
 def _check_response(response: requests.Response) -> None:
-    content_type = response.headers.get("Content-Type")
-    media_type = (content_type or "").partition(";")[0].strip().lower()
-    if media_type != "text/event-stream":
-        raise errors.ConnectionFailed(
-            "expected response header Content-Type to be 'text/event-stream', "
-            f"got {content_type!r} (status {response.status_code})",
-            status=response.status_code,
-            content_type=content_type,
-        )
+    check_event_stream(response.status_code, response.headers.get("Content-Type"))
 
 
 def _chunks(response: requests.Response, chunk_size: int) -> Iterable[bytes]:
