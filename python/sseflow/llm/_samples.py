@@ -363,20 +363,12 @@ def _swap(events: list[bytes], first: int) -> list[bytes]:
 
 
 def _chat(state: str) -> list[bytes]:
-    whole = chat_events(_TEXT)
-    keep = 1 + len(_CUT_TEXT)  # the role chunk and four content chunks
     if state == "completed":
-        return whole
+        return chat_events(_TEXT)
     if state == "length":
         return chat_events(_CUT_TEXT, finish_reason="length")
     if state == "error":
         return chat_events(_CUT_TEXT, error=_SERVER_ERROR)
-    if state == "cut-inside":
-        return _cut_inside(whole, keep)
-    if state == "cut-between":
-        return whole[:keep]
-    if state == "no-terminal":
-        return whole[:-1]
     if state == "tool-calls":
         return chat_events(tool_calls=_TOOL, finish_reason="tool_calls")
     return chat_events(tool_calls=_TWO_TOOLS, finish_reason="tool_calls", tool_indices=(0, 2))
@@ -384,7 +376,6 @@ def _chat(state: str) -> list[bytes]:
 
 def _responses(state: str) -> list[bytes]:
     whole = responses_events(_TEXT)
-    keep = 4 + len(_CUT_TEXT)  # created, in_progress, item added, part added, four deltas
     if state == "completed":
         return whole
     if state == "length":
@@ -396,34 +387,20 @@ def _responses(state: str) -> list[bytes]:
             "param": None,
         }
         return responses_events(_CUT_TEXT, error=error)
-    if state == "cut-inside":
-        return _cut_inside(whole, keep)
-    if state == "cut-between":
-        return whole[:keep]
-    if state == "no-terminal":
-        return whole[:-1]
     if state == "tool-calls":
         return responses_events(tool_calls=_TOOL)
     return _swap(whole, 5)  # the second and third text deltas trade places
 
 
 def _anthropic(state: str) -> list[bytes]:
-    whole = anthropic_events(_TEXT)
-    keep = 3 + len(_CUT_TEXT)  # message_start, block start, ping, four deltas
     if state == "completed":
-        return whole
+        return anthropic_events(_TEXT)
     if state == "length":
         return anthropic_events(_CUT_TEXT, stop_reason="max_tokens")
     if state == "error":
         return anthropic_events(
             _CUT_TEXT, error={"type": "overloaded_error", "message": "Overloaded"}
         )
-    if state == "cut-inside":
-        return _cut_inside(whole, keep)
-    if state == "cut-between":
-        return whole[:keep]
-    if state == "no-terminal":
-        return whole[:-1]
     text = words("Let me check the weather.")
     if state == "tool-calls":
         return anthropic_events(text, tool_calls=_TOOL_USE, stop_reason="tool_use")
@@ -431,6 +408,20 @@ def _anthropic(state: str) -> list[bytes]:
         text, tool_calls=_TOOL_USE, stop_reason="tool_use", block_indices=(0, 2)
     )
 
+
+# The end states made by cutting the completed stream, alike in every format.
+_CUTS: Final[dict[str, Callable[[list[bytes], int], list[bytes]]]] = {
+    "cut-inside": _cut_inside,
+    "cut-between": lambda whole, kept: whole[:kept],
+    "no-terminal": lambda whole, _kept: whole[:-1],
+}
+
+# How many whole events a cut stream keeps: the opening events and four text deltas.
+_KEPT: Final = {
+    "openai-chat": 1 + len(_CUT_TEXT),  # the role chunk and four content chunks
+    "openai-responses": 4 + len(_CUT_TEXT),  # created, in_progress, item and part added
+    "anthropic": 3 + len(_CUT_TEXT),  # message_start, block start, ping
+}
 
 _BUILDERS: Final[dict[str, Callable[[str], list[bytes]]]] = {
     "openai-chat": _chat,
@@ -444,6 +435,8 @@ def end_state(format: str, state: str) -> list[bytes]:
     one item per event (the last may be a piece of one)."""
     if state not in END_STATES:
         raise KeyError(f"unknown end state {state!r}; known: {', '.join(END_STATES)}")
+    if state in _CUTS:
+        return _CUTS[state](_BUILDERS[format]("completed"), _KEPT[format])
     return _BUILDERS[format](state)
 
 
