@@ -23,7 +23,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// Columns: ``event`` and ``id`` (dictionary-encoded utf8), ``data`` (utf8,
 /// or large_utf8 with ``large_data=True``), ``retry`` (uint64, null unless the
 /// event's block set it); ``offset`` (uint64: the stream position just past
-/// the line end that dispatched the event) with ``offsets=True``; ``stream``
+/// the CR or LF that dispatched the event) with ``offsets=True``; ``stream``
 /// (``label`` on every row) with ``label=``; with ``json_schema=``, ``json``
 /// (the data decoded into that struct type, or inferred with ``"infer"``) and,
 /// with ``on_error="null"``, ``json_error`` (why a row's ``json`` is null).

@@ -119,6 +119,10 @@ impl BatchParser {
         loop {
             let step = self.parser.parse(rest)?;
             self.offset += step.consumed as u64;
+            // An event's offset is just past the CR or LF that dispatched it: a
+            // CRLF inside this chunk was consumed whole, but had it been split,
+            // the event would have come at the CR.
+            let crlf = rest[..step.consumed].ends_with(b"\r\n");
             rest = &rest[step.consumed..];
             let event = match step.item {
                 None => return Ok(()),
@@ -145,7 +149,7 @@ impl BatchParser {
                 data: &data,
                 id: event.id(),
                 retry: event.retry(),
-                offset: self.offset,
+                offset: self.offset - u64::from(crlf),
             });
             if batches.full() {
                 batches
@@ -172,6 +176,12 @@ impl BatchParser {
             self.batches
                 .cut()
                 .map_err(|error| failed_with(&mut self.failed, error))?;
+        }
+        if let Some(json) = &mut self.batches.json {
+            json.settle()?;
+        }
+        if self.batches.schema.is_none() {
+            self.batches.schema = self.batches.known_schema();
         }
         Ok(end)
     }

@@ -20,7 +20,8 @@ pub(crate) const MAX_UTF8_BYTES: usize = i32::MAX as usize;
 pub struct Layout {
     /// `data` as `large_utf8` (64-bit offsets) instead of `utf8`.
     pub large_data: bool,
-    /// An `offset` column: each event's end in the stream, in bytes.
+    /// An `offset` column: the stream position just past the CR or LF that
+    /// dispatched each event (for a CRLF, past its CR, whatever the chunking).
     pub offsets: bool,
     /// A `stream` column holding this label on every row.
     pub label: Option<String>,

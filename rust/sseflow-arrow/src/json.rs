@@ -19,11 +19,14 @@
 //!   column, put in place by a `take` with null indices.
 
 use crate::error::{Error, JsonError};
+use crate::escapes::unescape_pairs;
+use crate::integers::IntegerFactory;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
 use arrow_array::{new_null_array, Array, ArrayRef, StringArray, UInt32Array};
 use arrow_json::reader::{infer_json_schema_from_iterator, Decoder, ReaderBuilder};
 use arrow_schema::{ArrowError, DataType, Field, Fields};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -79,11 +82,13 @@ impl Batch<'_> {
         self.data.len()
     }
 
-    fn data(&self, row: usize) -> &[u8] {
-        match self.data.data_type() {
-            DataType::LargeUtf8 => self.data.as_string::<i64>().value(row).as_bytes(),
-            _ => self.data.as_string::<i32>().value(row).as_bytes(),
-        }
+    /// A row's data as the decoder is given it (see [`unescape_pairs`]).
+    fn data(&self, row: usize) -> Cow<'_, [u8]> {
+        let data = match self.data.data_type() {
+            DataType::LargeUtf8 => self.data.as_string::<i64>().value(row),
+            _ => self.data.as_string::<i32>().value(row),
+        };
+        unescape_pairs(data.as_bytes())
     }
 
     fn text(column: &dyn Array, row: usize) -> String {
@@ -134,9 +139,7 @@ impl Json {
     }
 
     fn build(&self, kind: DataType) -> Result<Decoder, ArrowError> {
-        ReaderBuilder::new_with_field(Field::new("json", kind, true))
-            .with_batch_size(self.batch_rows.clamp(1, DECODER_ROWS))
-            .build_decoder()
+        decoder(kind, self.batch_rows.clamp(1, DECODER_ROWS))
     }
 
     /// The JSON fields (`json`, then `json_error` with [`OnError::Null`]), once
@@ -167,6 +170,15 @@ impl Json {
             .collect()
     }
 
+    /// Settles an inferred type that no batch came to infer: an empty struct.
+    pub(crate) fn settle(&mut self) -> Result<(), ArrowError> {
+        if self.decoder.is_none() {
+            let kind = DataType::Struct(Fields::empty());
+            self.decoder = Some((kind.clone(), self.build(kind)?));
+        }
+        Ok(())
+    }
+
     /// Infers the `json` type from the batch, if it is not known yet.
     fn infer(&mut self, batch: &Batch<'_>, candidates: &[usize]) -> Result<(), ArrowError> {
         let JsonSchema::Infer { rows } = self.options.schema else {
@@ -177,7 +189,7 @@ impl Json {
         }
         let values: Vec<serde_json::Value> = candidates
             .iter()
-            .filter_map(|&row| serde_json::from_slice(batch.data(row)).ok())
+            .filter_map(|&row| serde_json::from_slice(&batch.data(row)).ok())
             .filter(serde_json::Value::is_object)
             .take(rows)
             .collect();
@@ -235,7 +247,7 @@ impl Json {
             }
             let before = decoder.len();
             let data = batch.data(row);
-            match decoder.decode(data) {
+            match decoder.decode(&data) {
                 Ok(used) if used == data.len() => {}
                 _ => return Err(()),
             }
@@ -249,32 +261,44 @@ impl Json {
         concat(parts).map_err(drop)
     }
 
-    /// The careful pass: each candidate is checked alone, then the good ones
-    /// are decoded together. Returns them and the bad rows with the reason.
+    /// The careful pass: each candidate is decoded alone, by a one-row
+    /// decoder, then the good ones are decoded together. Returns them and the
+    /// bad rows with the reason.
     #[allow(clippy::type_complexity)]
     fn decode_each(
         &mut self,
         batch: &Batch<'_>,
         rows: &[usize],
     ) -> Result<(Option<ArrayRef>, Vec<(usize, String)>), ArrowError> {
+        let kind = self.decoder.as_ref().expect("known").0.clone();
+        let one_row = || decoder(kind.clone(), 1);
+        let mut checker = one_row()?;
         let mut good = Vec::new();
         let mut bad = Vec::new();
         for &row in rows {
             let data = batch.data(row);
-            if let Err(error) = serde_json::from_slice::<serde_json::Value>(data) {
-                bad.push((row, format!("not JSON: {error}")));
+            // The line end ends a bare number, which the decoder holds open.
+            let whole = checker
+                .decode(&data)
+                .and_then(|used| checker.decode(b"\n").map(|_| used == data.len()));
+            let problem = match whole {
+                Err(error) => Some(format!("not JSON: {error}")),
+                Ok(false) => Some("not one JSON value".to_owned()),
+                Ok(true) if checker.len() != 1 || checker.has_partial_record() => {
+                    Some("not one JSON value".to_owned())
+                }
+                Ok(true) => None,
+            };
+            if let Some(problem) = problem {
+                bad.push((row, problem));
+                checker = one_row()?;
                 continue;
             }
-            let decoder = self.decoder();
-            let alone = decoder
-                .decode(data)
-                .and_then(|_| decoder.decode(b"\n"))
-                .and_then(|_| decoder.flush());
-            match alone {
+            match checker.flush() {
                 Ok(_) => good.push(row),
                 Err(error) => {
                     bad.push((row, format!("does not fit the schema: {error}")));
-                    self.reset()?;
+                    checker = one_row()?;
                 }
             }
         }
@@ -285,7 +309,7 @@ impl Json {
             if decoder.len() == limit {
                 parts.push(flush(decoder)?);
             }
-            decoder.decode(batch.data(row))?;
+            decoder.decode(&batch.data(row))?;
             decoder.decode(b"\n")?;
         }
         if !decoder.is_empty() {
@@ -300,6 +324,14 @@ impl Json {
         self.decoder = Some((kind.clone(), self.build(kind)?));
         Ok(())
     }
+}
+
+/// A decoder of `json` values of this type, holding at most `rows` rows.
+fn decoder(kind: DataType, rows: usize) -> Result<Decoder, ArrowError> {
+    ReaderBuilder::new_with_field(Field::new("json", kind, true))
+        .with_batch_size(rows)
+        .with_decoder_factory(Arc::new(IntegerFactory))
+        .build_decoder()
 }
 
 fn flush(decoder: &mut Decoder) -> Result<ArrayRef, ArrowError> {

@@ -29,6 +29,8 @@
 mod batches;
 mod columns;
 mod error;
+mod escapes;
+mod integers;
 mod json;
 
 pub use batches::{BatchParser, Options};
