@@ -117,7 +117,8 @@ def iter_batches(
     Args:
         source: an iterable of bytes-like chunks, a binary file, an
             ``httpx.Response``, a ``requests.Response`` (opened with
-            ``stream=True``), or an ``sseflow.httpx.EventSource``.
+            ``stream=True``), or an ``sseflow.httpx.EventSource`` (its
+            response is read).
         chunk_size: the largest read from a file or a response, in bytes.
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` at the end
             when the stream ended inside an event (after the last batch).
@@ -139,12 +140,15 @@ def iter_batches(
 def _sync_batches(
     source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
 ) -> Iterator[RecordBatch]:
+    if _is_instance(source, "sseflow.httpx", "EventSource"):
+        source = source.response  # read again, with a BatchParser
     if _is_instance(source, "httpx", "Response"):
         from sseflow.httpx import EventSource
 
-        source = EventSource(source, parser_factory=factory)
-    if type(source).__module__ == "sseflow.httpx" and hasattr(source, "iter_sse"):
-        return cast("Iterator[RecordBatch]", source.iter_sse(raise_on_truncated=raise_on_truncated))
+        batches = EventSource(source, parser_factory=factory).iter_sse(
+            raise_on_truncated=raise_on_truncated
+        )
+        return cast("Iterator[RecordBatch]", batches)
     if _is_instance(source, "requests", "Response"):
         from sseflow import requests as sseflow_requests
 
@@ -180,7 +184,8 @@ def aiter_batches(
     Args:
         source: what ``sseflow.aiter_events`` takes (an async iterable of
             bytes, an async reader), an ``httpx.Response`` of an
-            ``httpx.AsyncClient``, or an ``aiohttp.ClientResponse``.
+            ``httpx.AsyncClient`` (or an ``sseflow.httpx.EventSource`` made on
+            one), or an ``aiohttp.ClientResponse``.
         chunk_size: the largest read, in bytes.
         raise_on_truncated: as in :func:`iter_batches`.
         options: the :class:`BatchParser` options.
@@ -196,6 +201,8 @@ def _async_batches(
     source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
 ) -> AsyncIterator[RecordBatch]:
     events: AsyncIterator[Any]
+    if _is_instance(source, "sseflow.httpx", "EventSource"):
+        source = source.response  # read again, with a BatchParser
     if _is_instance(source, "httpx", "Response"):
         from sseflow.httpx import EventSource
 

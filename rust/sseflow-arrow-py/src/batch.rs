@@ -4,9 +4,10 @@
 use crate::capsule;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, RecordBatch, StructArray};
-use arrow_schema::SchemaRef;
+use arrow_schema::{DataType, Schema, SchemaRef};
+use std::sync::Arc;
 use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyTuple};
+use pyo3::types::{PyBytes, PyCapsule, PyTuple};
 
 /// A batch of events as Arrow columns.
 ///
@@ -58,6 +59,14 @@ impl PyRecordBatch {
         self.batch.num_rows()
     }
 
+    /// The rows as JSON lines (NDJSON), one object per event, nulls left out.
+    fn to_json_lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut writer = arrow_json::LineDelimitedWriter::new(Vec::new());
+        writer.write(&self.batch).map_err(capsule::value_error)?;
+        writer.finish().map_err(capsule::value_error)?;
+        Ok(PyBytes::new(py, &writer.into_inner()))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "RecordBatch(num_rows={}, columns={:?})",
@@ -99,6 +108,19 @@ impl PyRecordBatch {
 
 #[pymethods]
 impl PySchema {
+    /// The type of the ``json`` column, as a schema of its fields, or ``None``
+    /// without one: give it as ``json_schema`` to decode another stream alike.
+    #[getter]
+    fn json_schema(&self) -> Option<PySchema> {
+        let field = self.schema.field_with_name("json").ok()?;
+        let DataType::Struct(fields) = field.data_type() else {
+            return None;
+        };
+        Some(PySchema {
+            schema: Arc::new(Schema::new(fields.clone())),
+        })
+    }
+
     /// The column names, in order.
     #[getter]
     fn names(&self) -> Vec<String> {
