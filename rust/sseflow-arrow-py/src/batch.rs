@@ -5,9 +5,9 @@ use crate::capsule;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, RecordBatch, StructArray};
 use arrow_schema::{DataType, Schema, SchemaRef};
-use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyTuple};
+use std::sync::Arc;
 
 /// A batch of events as Arrow columns.
 ///
