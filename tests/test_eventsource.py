@@ -64,7 +64,8 @@ def _check_resumption(server: SSEServer, events: list[Event]) -> None:
     assert [r.headers.get("last-event-id", "") for r in requests] == _expected_last_event_ids()
     for request in requests:
         assert request.headers["accept"] == "text/event-stream"
-        assert request.headers["cache-control"] == "no-store"
+        assert request.headers["cache-control"] == "no-cache"
+        assert request.headers["pragma"] == "no-cache"
         assert request.headers["x-token"] == "t"
 
 
