@@ -18,6 +18,7 @@ from sseflow import (
     ConnectionFailed,
     Event,
     EventSource,
+    Parser,
     ReadyState,
     Reconnect,
     RetriesExhausted,
@@ -459,3 +460,98 @@ def test_an_id_with_spaces_around_it_is_sent_stripped() -> None:
         assert [(e.data, e.id) for e in events] == [("a", " 5 "), ("b", "6")]
         headers = [r.headers.get("last-event-id") for r in server.requests_to("/s")]
         assert headers == [None, "5", "6"]
+
+
+def _slow_headers(conn: Conn) -> None:
+    """Answers after 0.6 s: long enough to close the source while the request is pending."""
+    time.sleep(0.6)
+    conn.start()
+    conn.write(encode("first", id="1"))
+    conn.idle(5)
+
+
+def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing() -> None:
+    """The standard aborts the fetch: the response that comes after close() is dropped."""
+    with SSEServer() as server:
+        url = server.route("/s", _slow_headers)
+        source = EventSource(url)
+        closer = threading.Timer(0.2, source.close)
+        closer.start()
+        assert list(source) == []
+        closer.join()
+        assert _state(source) is ReadyState.CLOSED
+        assert source.last_event_id == ""
+        assert len(server.requests_to("/s")) == 1
+
+
+def test_aclose_soon_after_iteration_starts_stays_closed_and_yields_nothing() -> None:
+    async def run(url: str) -> tuple[list[Event], list[ReadyState]]:
+        source = AsyncEventSource(url)
+        got: list[Event] = []
+        states: list[ReadyState] = []
+
+        async def consume() -> None:
+            async for event in source:
+                got.append(event)
+
+        task = asyncio.create_task(consume())
+        await asyncio.sleep(0.2)  # the request is sent; its answer comes at 0.6 s
+        await source.aclose()
+        states.append(source.ready_state)
+        await asyncio.wait_for(task, 5)
+        states.append(source.ready_state)
+        return got, states
+
+    with SSEServer() as server:
+        url = server.route("/s", _slow_headers)
+        got, states = asyncio.run(run(url))
+        assert got == []
+        assert states == [ReadyState.CLOSED, ReadyState.CLOSED]
+        assert len(server.requests_to("/s")) == 1
+
+
+def test_the_parser_factory_gets_the_last_event_id_to_start_from() -> None:
+    """No `id:` primer any more: a max_line_size below the ID's length does not trip, and
+    a byte order mark at the start of a resumed stream is stripped by the parser itself."""
+    long_id = "a-last-event-id-longer-than-the-line-limit"
+    started: list[str] = []
+
+    def factory(*, last_event_id: str = "") -> Parser[Event]:
+        started.append(last_event_id)
+        return Parser(max_line_size=60, last_event_id=last_event_id)
+
+    with SSEServer() as server:
+        url = server.route(
+            "/s",
+            sequence(
+                static(encode("a", id=long_id, retry=10)),
+                static(b"\xef\xbb\xbf" + encode("b")),
+                static(status=204),
+            ),
+        )
+        with EventSource(url, parser_factory=factory) as source:
+            events = list(source)
+        assert [(e.data, e.id) for e in events] == [("a", long_id), ("b", long_id)]
+        assert started == ["", long_id]  # one parser per event stream, none for the 204
+
+
+def test_a_factory_of_the_old_signature_starts_each_connection_with_no_id() -> None:
+    """A zero-argument factory is still called, with no argument; its parser starts from
+    no ID, so an event before the stream's first `id` carries "" (and resets the source's)."""
+    with SSEServer() as server:
+        url = server.route(
+            "/s",
+            sequence(
+                static(encode("a", id="1", retry=10)),
+                static(encode("b")),
+                static(status=204),
+            ),
+        )
+        with EventSource(url, parser_factory=lambda: Parser(max_event_size=64)) as source:
+            events = list(source)
+        assert [(e.data, e.id) for e in events] == [("a", "1"), ("b", "")]
+        assert [r.headers.get("last-event-id") for r in server.requests_to("/s")] == [
+            None,
+            "1",
+            None,
+        ]
