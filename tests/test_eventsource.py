@@ -170,9 +170,10 @@ def test_backoff_grows_on_consecutive_failures_and_max_retries_ends_it(
         assert source.ready_state is ReadyState.CLOSED
         assert len(server.requests_to("/s")) == 4
         gaps = [_gap(server, "/s", n) for n in (1, 2, 3)]
-    # Failure n waits between 40 ms * 2**(n-1) and 40 ms * 2**n (jitter).
-    for n, gap in enumerate(gaps, start=1):
-        assert gap >= 0.040 * 2 ** (n - 1)
+    # Failure n waits between 40 ms * 2**(n-1) and 40 ms * 2**n (jitter): the machine's
+    # decisions (test_reconnect.py feeds it every jitter), which the loop waits out.
+    for gap, decided in zip(gaps, heard, strict=True):
+        assert gap >= decided.delay
     assert [r.failures for r in heard] == [1, 2, 3]
     assert all(r.reason == "stream ended mid-event" for r in heard)
     assert all(0.04 * 2 ** (r.failures - 1) <= r.delay <= 0.04 * 2**r.failures for r in heard)
