@@ -616,4 +616,4 @@ class Reconnection(RuleBasedStateMachine):
 
 
 TestReconnection = Reconnection.TestCase
-TestReconnection.settings = settings(stateful_step_count=25, max_examples=200)
+TestReconnection.settings = settings(stateful_step_count=25)  # examples: the profile's
