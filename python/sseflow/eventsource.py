@@ -90,7 +90,6 @@ class _Source(Generic[_Client]):
     CONNECTING: Final = ReadyState.CONNECTING
     OPEN: Final = ReadyState.OPEN
     CLOSED: Final = ReadyState.CLOSED
-    _SYNC: bool
 
     def __init__(
         self,
@@ -309,8 +308,6 @@ class EventSource(_Source["_SyncClient"]):
     :meth:`close`. Reconnections are logged on the ``sseflow.eventsource`` logger.
     """
 
-    _SYNC = True
-
     def _setup(self, client: object, library: object) -> None:
         self._transport = sync_transport(client, library)
         self._wake = threading.Event()
@@ -373,8 +370,6 @@ class AsyncEventSource(_Source["httpx.AsyncClient | httpx2.AsyncClient | aiohttp
     ``"aiohttp"``. Cancelling the task that iterates it closes the
     connection at once; so does leaving the ``async with``.
     """
-
-    _SYNC = False
 
     def _setup(self, client: object, library: object) -> None:
         self._transport = async_transport(client, library)
