@@ -4,18 +4,17 @@ After the standard's ``EventSource`` processing model, in the manner of h11's
 ``Connection``: a loop does the I/O for one HTTP client, tells the machine what
 happened and does what it answers.
 
-=====================================================  ===========================
-the loop says                                          the machine answers
-=====================================================  ===========================
-``connect()``: ready to connect                        :class:`Connect` or :class:`Stop`
-``opened(status, headers, ...)``: the response came    :class:`Read`, :class:`Wait`, :class:`Stop`
-                                                       or :class:`Fail`
-``receive(chunk)``: body bytes                         the events they complete (or
-                                                       :class:`Closed` raised)
-``ended(...)``: the body ended                         :class:`Wait`, :class:`Stop` or :class:`Fail`
-``dropped(error, idle=...)``: the connection failed    :class:`Wait`, :class:`Stop` or :class:`Fail`
-``close()``: the user closed the source                (every later answer is :class:`Stop`)
-=====================================================  ===========================
+- ``connect()``: the request to make (:class:`Connect`, with its headers,
+  ``Last-Event-ID`` included), or :class:`Stop` once closed;
+- ``opened(status, headers, ...)``: the response came: :class:`Read` its body,
+  :class:`Wait` (a 429 or 5xx retried), :class:`Stop` (a 204, or closed while
+  the request was pending) or :class:`Fail` (raise its error);
+- ``receive(chunk)``: body bytes: the events they complete, to yield;
+  :class:`Closed` is raised once the source is closed;
+- ``ended(...)``, ``dropped(error, idle=...)``: the body ended, or the
+  connection failed (or stayed idle too long): :class:`Wait`, :class:`Stop` or
+  :class:`Fail` (:class:`sseflow.RetriesExhausted` after ``max_retries``);
+- ``close()``: the user closed the source; every later answer is :class:`Stop`.
 
 Time (``now``, the wall clock in seconds, for a ``Retry-After`` date) and
 randomness (``jitter``, a number from 0 to 1 that places the backoff within its
