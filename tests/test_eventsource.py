@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import re
 import socket
@@ -491,13 +492,16 @@ def _slow_headers(conn: Conn) -> None:
 
 
 @LIBRARIES
+@pytest.mark.parametrize("own_client", [True, False], ids=["own-client", "given-client"])
 def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing(
-    library: Library,
+    library: Library, own_client: bool
 ) -> None:
-    """The standard aborts the fetch: the response that comes after close() is dropped."""
-    with SSEServer() as server:
+    """The standard aborts the fetch: the response that comes after close() is dropped
+    (a client the source made is closed at once; one it was given is left open)."""
+    module = importlib.import_module(library)
+    with SSEServer() as server, module.Client() as client:
         url = server.route("/s", _slow_headers)
-        source = EventSource(url, library=library)
+        source = EventSource(url, library=library, client=None if own_client else client)
         closer = threading.Timer(0.2, source.close)
         closer.start()
         assert list(source) == []
@@ -505,6 +509,7 @@ def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing(
         assert _state(source) is ReadyState.CLOSED
         assert source.last_event_id == ""
         assert len(server.requests_to("/s")) == 1
+        assert not client.is_closed
 
 
 @ASYNC_LIBRARIES
