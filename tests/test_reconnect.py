@@ -27,14 +27,13 @@ from hypothesis.stateful import (
 import sseflow
 from sseflow import ConnectionFailed, Event, LimitExceeded, Parser, RetriesExhausted, reference
 from sseflow._http import STREAM_HEADERS
+from sseflow._options import DEFAULT_RETRY, Options
 from sseflow._reconnect import (
-    DEFAULT_RETRY,
     LONGEST_WAIT,
     Closed,
     Connect,
     Fail,
     Machine,
-    Options,
     Read,
     ReadyState,
     RetryableStatus,

@@ -34,15 +34,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from sseflow._native import Event, Parser
+from sseflow._options import DEFAULT_MAX_DELAY, DEFAULT_RETRY, Headers, Options
 from sseflow._reconnect import (
-    DEFAULT_MAX_DELAY,
-    DEFAULT_RETRY,
     Closed,
     Connect,
     Fail,
-    Headers,
     Machine,
-    Options,
     Read,
     ReadyState,
     Reconnect,
