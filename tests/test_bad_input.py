@@ -639,7 +639,7 @@ class AtCall:
 
 ITERABLE = "iter_events() expects an iterable of bytes or a binary file, got "
 CHUNK_SIZE_TYPE = "chunk_size must be an int, got "
-MADE_NO_PARSER = "parser_factory must return a parser (with feed() and close()), got int"
+MADE_NO_PARSER = "parser_factory must return a parser (with parse() and close()), got int"
 NOT_CALLABLE = "parser_factory must be a callable returning a parser"
 
 
