@@ -30,8 +30,8 @@ class Expected:
     text: str
     tools: tuple[tuple[str, Any], ...] = ()
     """``(name, parsed arguments)`` of each complete tool call, in order."""
-    error: tuple[str | None, str | None, bool] | None = None
-    """``(type, code, retryable)`` of the error."""
+    error: tuple[str | None, str | None, str | None, bool | None] | None = None
+    """``(type, code, kind, retryable)`` of the error."""
     anomalies: frozenset[str] = field(default_factory=frozenset)
     """The kinds of anomaly reported (exactly)."""
     output_tokens: int | None = None
@@ -42,7 +42,9 @@ _CUT_ONLY = frozenset({"cut"})
 EXPECTED: dict[tuple[str, str], Expected] = {
     ("openai-chat", "completed"): Expected("completed", "stop", TEXT, output_tokens=8),
     ("openai-chat", "length"): Expected("incomplete", "length", CUT, output_tokens=5),
-    ("openai-chat", "error"): Expected("failed", None, CUT, error=("server_error", None, True)),
+    ("openai-chat", "error"): Expected(
+        "failed", None, CUT, error=("server_error", None, "server_error", True)
+    ),
     ("openai-chat", "cut-inside"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
     ("openai-chat", "cut-between"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
     ("openai-chat", "no-terminal"): Expected(
@@ -64,7 +66,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         "incomplete", "max_output_tokens", CUT, output_tokens=4
     ),
     ("openai-responses", "error"): Expected(
-        "failed", None, CUT, error=(None, "server_error", True)
+        "failed", None, CUT, error=("error", "server_error", "server_error", True)
     ),
     ("openai-responses", "cut-inside"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
     ("openai-responses", "cut-between"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
@@ -78,7 +80,11 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("anthropic", "completed"): Expected("completed", "end_turn", TEXT, output_tokens=8),
     ("anthropic", "length"): Expected("incomplete", "max_tokens", CUT, output_tokens=5),
     ("anthropic", "error"): Expected(
-        "failed", None, CUT, error=("overloaded_error", None, True), output_tokens=2
+        "failed",
+        None,
+        CUT,
+        error=("overloaded_error", None, "overloaded_error", True),
+        output_tokens=2,
     ),
     ("anthropic", "cut-inside"): Expected(
         "truncated", None, CUT, anomalies=_CUT_ONLY, output_tokens=2

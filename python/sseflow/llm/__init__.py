@@ -29,7 +29,6 @@ from sseflow.llm._completion import (
     ToolCall,
     ToolCallDelta,
 )
-from sseflow.llm._core import FormatChoice, OnError, request_id_of
 from sseflow.llm._detect import FORMATS, detect
 from sseflow.llm._errors import (
     AuthenticationError,
@@ -42,6 +41,8 @@ from sseflow.llm._errors import (
     ServerError,
     provider_error,
 )
+from sseflow.llm._options import ByteOptions, EventOptions, FormatChoice, OnError
+from sseflow.llm._responses import request_id_of
 from sseflow.llm._samples import SAMPLES, sample
 from sseflow.llm._stream import AsyncLLMStream, LLMStream, aread, astream, read, stream
 
@@ -51,8 +52,10 @@ __all__ = [
     "Anomaly",
     "AsyncLLMStream",
     "AuthenticationError",
+    "ByteOptions",
     "Completion",
     "Delta",
+    "EventOptions",
     "Format",
     "FormatChoice",
     "InvalidRequestError",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -84,7 +84,13 @@ class Builder:
         """Reads one event; returns the deltas it carried."""
         self.events += 1
         if self.terminal:
-            self.anomaly("order", f"event {event!r} after the terminal event")
+            # Not part of the answer: listed, never read into the record.
+            self.anomaly(
+                "order",
+                f"event {event!r} after the terminal event, left out "
+                f"({len(data)} characters of data)",
+            )
+            return []
         return self._handle(event, data)
 
     def take_error(self) -> ProviderError | None:
@@ -100,29 +106,37 @@ class Builder:
             self.error = error
             self._error_pending = True
 
-    def completion(self, *, truncated: bool, cancelled: bool, request_id: str | None) -> Completion:
+    def completion(
+        self,
+        *,
+        truncated: bool,
+        cancelled: bool,
+        request_id: str | None,
+        anomalies: Sequence[Anomaly] = (),
+    ) -> Completion:
         """The record, for a stream whose bytes ended (``truncated``: inside an event)
-        or that the reader closed early (``cancelled``)."""
-        anomalies = list(self.anomalies)
-        if truncated:
-            anomalies.append(Anomaly("cut", "the stream ended inside an event"))
+        or that the reader closed early (``cancelled``); ``anomalies`` go last."""
+        found = list(self.anomalies)
         if self.error is not None:
             status = Status.FAILED
-        elif cancelled and not self.terminal:
-            status = Status.CANCELLED
-        elif truncated or not self.terminal:
-            status = Status.TRUNCATED
-        else:
+        elif self.terminal:
             status = self.terminal_status
-        if not self.terminal and not truncated and self.error is None and not cancelled:
-            anomalies.append(Anomaly("cut", "the stream ended without its terminal event"))
+        elif cancelled:
+            status = Status.CANCELLED
+        else:
+            status = Status.TRUNCATED
+        if truncated:
+            where = " after the terminal event" if self.terminal else ""
+            found.append(Anomaly("cut", f"the stream ended inside an event{where}"))
+        elif status is Status.TRUNCATED:
+            found.append(Anomaly("cut", "the stream ended without its terminal event"))
         for call in self._ordered_calls():
             if call.record is None and self.terminal:
-                anomalies.append(Anomaly("index", f"tool call {call.index} never ended"))
+                found.append(Anomaly("index", f"tool call {call.index} never ended"))
         error = self.error
         if error is not None and error.request_id is None:
             error.request_id = request_id
-        record = Completion(
+        return Completion(
             format=self.format,
             status=status,
             finish_reason=self.finish_reason,
@@ -135,13 +149,10 @@ class Builder:
             response_id=self.response_id,
             request_id=request_id,
             error=error,
-            anomalies=tuple(anomalies),
+            anomalies=(*found, *anomalies),
             stop_sequence=self.stop_sequence,
             events=self.events,
         )
-        if error is not None and error.completion is None:
-            error.completion = record
-        return record
 
     # -- helpers for the formats ----------------------------------------------
 

@@ -29,7 +29,8 @@ class Status(enum.StrEnum):
     """How a stream ended. A ``str``: ``Status.COMPLETED == "completed"``."""
 
     COMPLETED = "completed"
-    """The terminal event arrived, with a reason saying the answer is whole."""
+    """The terminal event arrived, with a reason saying the answer is whole, or with
+    no reason at all (then an anomaly of kind ``"reason"`` says so)."""
     INCOMPLETE = "incomplete"
     """The terminal event arrived, but the answer was cut short: a token or length
     limit, a content filter or refusal (the reason says which)."""
@@ -55,6 +56,8 @@ class Anomaly(NamedTuple):
     ``"mismatch"`` (a final value that differs from its deltas), ``"cut"``
     (the bytes ended inside an event or without the terminal event, or reading
     them failed), ``"reason"`` (a terminal event with no finish or stop reason).
+    What came after the terminal event is listed here and nowhere else: it is
+    not part of the answer.
     """
 
     kind: str
@@ -199,6 +202,8 @@ class Completion:
             "refusal": self.refusal,
             "tool_calls": [call.to_dict() for call in self.tool_calls],
             "usage": self.usage,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
             "model": self.model,
             "response_id": self.response_id,
             "request_id": self.request_id,

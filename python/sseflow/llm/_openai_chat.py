@@ -63,10 +63,9 @@ class ChatBuilder(Builder):
             return []
         self.terminal = True
         if self.finish_reason is None:
+            # Some compatible servers never send one; a cut stream never sends [DONE].
             self.anomaly("reason", "[DONE] came but no chunk gave a finish_reason")
-            self.terminal_status = Status.TRUNCATED
-        deltas = self.end_calls()
-        return deltas
+        return self.end_calls()
 
     def _choice(self, choice: dict[str, Any]) -> list[Delta]:
         deltas: list[Delta] = []
