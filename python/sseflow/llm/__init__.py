@@ -30,6 +30,7 @@ from sseflow.llm._completion import (
     ToolCallDelta,
 )
 from sseflow.llm._detect import FORMATS, detect
+from sseflow.llm._drain import DRAIN_BYTES, DRAIN_SECONDS
 from sseflow.llm._errors import (
     AuthenticationError,
     InvalidRequestError,
@@ -47,6 +48,8 @@ from sseflow.llm._samples import SAMPLES, sample
 from sseflow.llm._stream import AsyncLLMStream, LLMStream, aread, astream, read, stream
 
 __all__ = [
+    "DRAIN_BYTES",
+    "DRAIN_SECONDS",
     "FORMATS",
     "SAMPLES",
     "Anomaly",

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from sseflow._http import check_event_stream
 from sseflow.errors import ConnectionFailed
 from sseflow.llm._errors import ProviderError, provider_error
-from sseflow.llm._options import ParserFactory
-from sseflow.stream import aiter_events, iter_events
+from sseflow.llm._options import Options, ParserFactory
 
 __all__ = [
     "REQUEST_ID_HEADERS",
-    "aevents_of",
-    "events_of",
+    "check_response",
+    "factory_of",
     "http_error",
     "request_id_of",
     "response_of",
@@ -83,7 +82,7 @@ def http_error(status: int, body: bytes, format: str, request_id: str | None) ->
     return provider_error(provider, parsed, status=status, request_id=request_id)
 
 
-def _check(source: object, response: Any) -> None:
+def check_response(response: Any) -> None:
     """Raises unless the response is an event stream: ``sseflow.httpx.SSEError`` for httpx,
     :class:`sseflow.ConnectionFailed` for the others."""
     httpx = sys.modules.get("httpx")
@@ -95,31 +94,10 @@ def _check(source: object, response: Any) -> None:
     check_event_stream(response.status_code, response.headers.get("content-type"), ConnectionFailed)
 
 
-def _own_factory(source: object, factory: ParserFactory, given: bool) -> ParserFactory:
-    """An ``sseflow`` event source's own parser factory, unless the reader was given one."""
-    if given:
-        return factory
+def factory_of(source: object, options: Options) -> ParserFactory:
+    """The parser factory for an HTTP source: the options', or an ``sseflow`` event
+    source's own when the reader was given no parser option."""
     own: ParserFactory | None = getattr(source, "_parser_factory", None)
-    return factory if own is None else own
-
-
-def events_of(source: object, response: Any, factory: ParserFactory, given: bool) -> Iterator[Any]:
-    """The events of an event-stream response, read as bytes (sync)."""
-    _check(source, response)
-    return iter_events(
-        response.iter_bytes(),
-        raise_on_truncated=True,
-        parser_factory=_own_factory(source, factory, given),
-    )
-
-
-def aevents_of(
-    source: object, response: Any, factory: ParserFactory, given: bool
-) -> AsyncIterator[Any]:
-    """The events of an event-stream response, read as bytes (async client)."""
-    _check(source, response)
-    return aiter_events(
-        response.aiter_bytes(),
-        raise_on_truncated=True,
-        parser_factory=_own_factory(source, factory, given),
-    )
+    if own is None or options.parses_bytes:
+        return options.factory()
+    return own

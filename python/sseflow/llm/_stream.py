@@ -3,10 +3,8 @@ give the :class:`Completion`."""
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import itertools
-import time
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from types import TracebackType
@@ -15,6 +13,7 @@ from typing import Any, Final, Unpack, overload
 from sseflow.errors import StreamTruncated
 from sseflow.llm._completion import Completion, Delta
 from sseflow.llm._core import Core
+from sseflow.llm._drain import Drain, Stopped, chunk_size, data_size
 from sseflow.llm._options import (
     AsyncByteSource,
     AsyncEventSource,
@@ -25,26 +24,16 @@ from sseflow.llm._options import (
     Options,
     ParserFactory,
 )
-from sseflow.llm._responses import aevents_of, events_of, http_error, request_id_of, response_of
+from sseflow.llm._responses import (
+    check_response,
+    factory_of,
+    http_error,
+    request_id_of,
+    response_of,
+)
 from sseflow.stream import aiter_events, iter_events
 
-__all__ = [
-    "DRAIN_CHARACTERS",
-    "DRAIN_SECONDS",
-    "AsyncLLMStream",
-    "LLMStream",
-    "aread",
-    "astream",
-    "read",
-    "stream",
-]
-
-DRAIN_CHARACTERS: Final = 64 * 1024
-"""After the terminal event the body is read on to its end, so that an HTTP client can
-reuse the connection, but for at most this much event data ..."""
-DRAIN_SECONDS: Final = 1.0
-"""... and this long (async: a read is cut off at this time; sync: checked between
-reads, each bounded by the client's read timeout). Past either, reading stops."""
+__all__ = ["AsyncLLMStream", "LLMStream", "aread", "astream", "read", "stream"]
 
 _BYTES = (bytes, bytearray, memoryview)
 _END: Any = object()
@@ -63,45 +52,6 @@ def _pair(item: object) -> tuple[str, str] | None:
     return (name if isinstance(name, str) and name else "message"), data
 
 
-class _Drain:
-    """How much was read after the terminal event, against the bounds."""
-
-    def __init__(self) -> None:
-        self.started: float | None = None
-        self.characters = 0
-        self.expired = False
-        """Set when a read after the terminal event ran out of time."""
-
-    def left(self) -> float | None:
-        """Seconds left to read on after the terminal event (``None``: not there yet)."""
-        if self.started is None:
-            return None
-        return DRAIN_SECONDS - (time.monotonic() - self.started)
-
-    def spent(self, core: Core) -> bool:
-        """Whether reading should stop; starts the clock once the terminal event came."""
-        if not core.ended:
-            return False
-        if self.started is None:
-            self.started = time.monotonic()
-        left = self.left()
-        over = (
-            self.expired or self.characters > DRAIN_CHARACTERS or (left is not None and left <= 0)
-        )
-        if over:
-            core.note(
-                "order",
-                f"stopped reading {self.characters} characters of data after the terminal "
-                f"event (bounds: {DRAIN_CHARACTERS} characters, {DRAIN_SECONDS} s)",
-            )
-        return over
-
-    def count(self, core: Core, item: object) -> None:
-        if core.ended:
-            data = getattr(item, "data", None)
-            self.characters += len(data) + 1 if isinstance(data, str) else 1
-
-
 class _Base:
     """What the sync and async readers share: the source, the state, the record."""
 
@@ -113,7 +63,7 @@ class _Base:
         self._core = Core(options)
         self._queue: deque[Delta] = deque()
         self._cut = False
-        self._drain = _Drain()
+        self._drain = Drain(self._core)
         response = response_of(source)
         if response is not None and options.request_id is None:
             self._core.request_id = request_id_of(response.headers)
@@ -143,7 +93,6 @@ class _Base:
         self._core.finish(truncated=self._cut or truncated, cancelled=False)
 
     def _take(self, item: object) -> None:
-        self._drain.count(self._core, item)
         pair = _pair(item)
         if pair is not None:
             self._queue.extend(self._core.event(*pair))
@@ -167,14 +116,12 @@ class LLMStream(_Base):
                 raise StopIteration
             if self._items is None:
                 self._items = self._open()
-            if self._drain.spent(self._core):
-                self._close_items()
-                self._end()
-                continue
             try:
                 item = next(self._items, _END)
             except StreamTruncated:
                 item, self._cut = _END, True
+            except Stopped:
+                item = _END
             except BaseException as error:
                 self._core.broke(error)
                 self._close_items()
@@ -190,7 +137,7 @@ class LLMStream(_Base):
         return self._queue.popleft()
 
     def _open(self) -> Iterator[object]:
-        return _open_sync(self._source, self._core, self._options)
+        return _open_sync(self._source, self._core, self._options, self._drain)
 
     def until_done(self) -> Completion:
         """Reads to the end and returns :attr:`completion`."""
@@ -222,7 +169,7 @@ class LLMStream(_Base):
         self.close()
 
 
-def _open_sync(source: object, core: Core, options: Options) -> Iterator[object]:
+def _open_sync(source: object, core: Core, options: Options, drain: Drain) -> Iterator[object]:
     """The items of a source, for a sync reader."""
     factory = options.factory()
     response = response_of(source)
@@ -231,26 +178,30 @@ def _open_sync(source: object, core: Core, options: Options) -> Iterator[object]
             body = response.read()
             core.fail(http_error(response.status_code, body, core.format, core.request_id))
             return iter(())
-        return events_of(source, response, factory, options.parses_bytes)
+        check_response(response)
+        chunks = drain.bounded(response.iter_bytes(), chunk_size)
+        return iter_events(
+            chunks, raise_on_truncated=True, parser_factory=factory_of(source, options)
+        )
     if isinstance(source, _BYTES):
         return iter_events([source], raise_on_truncated=True, parser_factory=factory)
     if callable(getattr(source, "read", None)):
         return iter_events(source, raise_on_truncated=True, parser_factory=factory)  # type: ignore[arg-type]
     if isinstance(source, Iterable):
-        return _sniff(iter(source), options)
+        return _sniff(iter(source), options, drain)
     raise TypeError(
         "expected bytes, a binary file, an iterable of chunks or of events, "
         f"or an HTTP response, got {type(source).__name__}"
     )
 
 
-def _sniff(iterator: Iterator[object], options: Options) -> Iterator[object]:
+def _sniff(iterator: Iterator[object], options: Options, drain: Drain) -> Iterator[object]:
     """Events as they are, or the events of byte chunks (told by the first item)."""
     first = next(iterator, _END)
     if first is _END:
         return
     if isinstance(first, _BYTES):
-        chunks = itertools.chain([first], iterator)
+        chunks = drain.bounded(itertools.chain([first], iterator), chunk_size)
         yield from iter_events(
             chunks,  # type: ignore[arg-type]
             raise_on_truncated=True,
@@ -260,7 +211,7 @@ def _sniff(iterator: Iterator[object], options: Options) -> Iterator[object]:
         if options.parses_bytes:
             raise ValueError(_PARSED_ALREADY)
         yield first
-        yield from iterator
+        yield from drain.bounded(iterator, data_size)
 
 
 class AsyncLLMStream(_Base):
@@ -281,14 +232,12 @@ class AsyncLLMStream(_Base):
                 raise StopAsyncIteration
             if self._items is None:
                 self._items = await self._open()
-            if self._drain.spent(self._core):
-                await self._close_items()
-                self._end()
-                continue
             try:
-                item = await self._next_item(self._items)
+                item = await anext(self._items, _END)
             except StreamTruncated:
                 item, self._cut = _END, True
+            except Stopped:
+                item = _END
             except BaseException as error:
                 self._core.broke(error)
                 await self._close_items()
@@ -303,18 +252,6 @@ class AsyncLLMStream(_Base):
                 raise
         return self._queue.popleft()
 
-    async def _next_item(self, items: AsyncIterator[object]) -> object:
-        """The next item; after the terminal event, given up (as the end) past the time bound."""
-        left = self._drain.left()
-        if left is None:
-            return await anext(items, _END)
-        try:
-            async with asyncio.timeout(max(left, 0.0)):
-                return await anext(items, _END)
-        except TimeoutError:
-            self._drain.expired = True
-            return None
-
     async def _open(self) -> AsyncIterator[object]:
         source, core, options = self._source, self._core, self._options
         factory = options.factory()
@@ -324,7 +261,11 @@ class AsyncLLMStream(_Base):
                 body = await response.aread()
                 core.fail(http_error(response.status_code, body, core.format, core.request_id))
                 return _nothing()
-            return aevents_of(source, response, factory, options.parses_bytes)
+            check_response(response)
+            chunks = self._drain.abounded(response.aiter_bytes(), chunk_size)
+            return aiter_events(
+                chunks, raise_on_truncated=True, parser_factory=factory_of(source, options)
+            )
         if isinstance(source, _BYTES):
             return aiter_events(
                 _once(bytes(source)), raise_on_truncated=True, parser_factory=factory
@@ -333,8 +274,8 @@ class AsyncLLMStream(_Base):
         if read is not None and inspect.iscoroutinefunction(read):
             return aiter_events(source, raise_on_truncated=True, parser_factory=factory)  # type: ignore[arg-type]
         if isinstance(source, AsyncIterable):
-            return _asniff(aiter(source), options)
-        return _aiterate(_open_sync(source, core, options))
+            return _asniff(aiter(source), options, self._drain)
+        return _aiterate(_open_sync(source, core, options, self._drain))
 
     async def until_done(self) -> Completion:
         """Reads to the end and returns :attr:`completion`."""
@@ -380,7 +321,9 @@ async def _aiterate(iterator: Iterator[object]) -> AsyncIterator[object]:
         yield item
 
 
-async def _asniff(iterator: AsyncIterator[object], options: Options) -> AsyncIterator[object]:
+async def _asniff(
+    iterator: AsyncIterator[object], options: Options, drain: Drain
+) -> AsyncIterator[object]:
     first = await anext(iterator, _END)
     if first is _END:
         return
@@ -391,14 +334,15 @@ async def _asniff(iterator: AsyncIterator[object], options: Options) -> AsyncIte
             async for chunk in iterator:
                 yield chunk
 
+        bounded = drain.abounded(chunks(), chunk_size)
         factory: ParserFactory = options.factory()
-        async for event in aiter_events(chunks(), raise_on_truncated=True, parser_factory=factory):
+        async for event in aiter_events(bounded, raise_on_truncated=True, parser_factory=factory):
             yield event
     else:
         if options.parses_bytes:
             raise ValueError(_PARSED_ALREADY)
         yield first
-        async for item in iterator:
+        async for item in drain.abounded(iterator, data_size):
             yield item
 
 
