@@ -19,6 +19,7 @@ from sseflow.llm._completion import (
     ToolCallDelta,
 )
 from sseflow.llm._errors import ProviderError, provider_error
+from sseflow.llm._partial_json import PartialJSON
 
 __all__ = ["Builder"]
 
@@ -45,6 +46,8 @@ class _Call:
     name: str | None
     pieces: list[str] = field(default_factory=list)
     record: ToolCall | None = None
+    parser: PartialJSON | None = None
+    """The arguments read so far, with ``partial_json=True``."""
 
     @property
     def arguments(self) -> str:
@@ -57,7 +60,7 @@ class Builder:
     format: ClassVar[Format]
     provider: ClassVar[str]
 
-    def __init__(self, partial: Callable[[str], Any] | None = None) -> None:
+    def __init__(self, partial: Callable[[], PartialJSON] | None = None) -> None:
         self._partial = partial
         self._parts: dict[tuple[int, int], _Part] = {}
         self._arrivals = 0
@@ -221,8 +224,12 @@ class Builder:
         if call.record is not None:
             self.anomaly("order", f"tool call {call.index}: arguments after it ended")
         call.pieces.append(piece)
-        partial = self._partial(call.arguments) if self._partial is not None else None
-        return ToolCallDelta(call.index, call.id, call.name, piece, partial)
+        if self._partial is None:
+            return ToolCallDelta(call.index, call.id, call.name, piece)
+        if call.parser is None:
+            call.parser = self._partial()
+        call.parser.feed(piece)
+        return ToolCallDelta(call.index, call.id, call.name, piece, call.parser.snapshot())
 
     def end_call(self, call: _Call, arguments: str | None = None) -> ToolCall | None:
         """Marks a call complete and parses its arguments; ``None`` if it already was."""

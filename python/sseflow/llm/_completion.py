@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 if TYPE_CHECKING:
@@ -93,9 +94,17 @@ class ToolCallDelta:
     name: str | None
     arguments: str
     """The new piece of the arguments' JSON text."""
-    partial: Any = None
-    """With ``partial_json=True``: the best parse of the arguments so far (strings
-    cut short included); else ``None``."""
+    parse: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    """With ``partial_json=True``: gives the best parse of the arguments up to this
+    delta (what :attr:`partial` is); else ``None``."""
+
+    @property
+    def partial(self) -> Any:
+        """With ``partial_json=True``: the best parse of the arguments so far (a string
+        cut short included); else ``None``. Made when first asked for, then kept:
+        reading deltas without it costs nothing, and complete members are shared
+        between the parses of successive deltas (treat them as read-only)."""
+        return None if self.parse is None else self.parse()
 
 
 @dataclass(frozen=True, slots=True)

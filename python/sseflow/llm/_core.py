@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sseflow.llm._anthropic import AnthropicBuilder
 from sseflow.llm._builder import Builder
@@ -13,7 +12,7 @@ from sseflow.llm._errors import ProviderError
 from sseflow.llm._openai_chat import ChatBuilder
 from sseflow.llm._openai_responses import ResponsesBuilder
 from sseflow.llm._options import Options
-from sseflow.llm._partial_json import partial_parser
+from sseflow.llm._partial_json import PartialJSON, partial_parser
 
 __all__ = ["Core"]
 
@@ -30,7 +29,7 @@ class Core:
     def __init__(self, options: Options) -> None:
         self.format = options.format
         self.on_error = options.on_error
-        self._partial: Callable[[str], Any] | None = (
+        self._partial: Callable[[], PartialJSON] | None = (
             partial_parser() if options.partial_json else None
         )
         self.request_id = options.request_id
