@@ -96,7 +96,7 @@ def test_an_empty_or_unknown_stream_is_truncated_with_no_format() -> None:
 
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="format must be"):
-        llm.stream(b"", format="gemini")  # type: ignore[call-overload]
+        llm.stream(b"", format="cohere")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="on_error"):
         llm.stream(b"", on_error="ignore")  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="not be a str"):

@@ -10,26 +10,11 @@ import json
 from typing import Any
 
 import pytest
-from llm_streams import TEXT, chunkings
+from llm_streams import PARSERS, TEXT, chunkings, read_every_way
 
 import sseflow
 from sseflow import encode, llm, reference
 from sseflow.llm._samples import anthropic_events, chat_events, responses_events
-
-PARSERS = (sseflow.Parser, reference.Parser)
-
-
-def read_every_way(data: bytes) -> llm.Completion:
-    """The record of ``data``, the same whatever the chunking and the parser."""
-    first: llm.Completion | None = None
-    for label, chunks in chunkings(data):
-        for factory in PARSERS:
-            completion = llm.read(chunks, on_error="record", parser_factory=factory)
-            if first is None:
-                first = completion
-            assert completion.to_dict() == first.to_dict(), f"{label}, {factory}"
-    assert first is not None
-    return first
 
 
 def _named(kind: str, **fields: Any) -> bytes:

@@ -5,9 +5,10 @@
 >>> completion.status, completion.finish_reason, completion.text
 ('completed', 'end_turn', 'Hello! How can I help you today?')
 
-Reads OpenAI Chat Completions, OpenAI Responses and Anthropic Messages streams
-from bytes, byte chunks, files, httpx responses or any iterable of events,
-sync (:func:`stream`, :func:`read`) or async (:func:`astream`, :func:`aread`).
+Reads OpenAI Chat Completions (and OpenAI-compatible servers), OpenAI Responses,
+Anthropic Messages and Google Gemini streams from bytes, byte chunks, files, HTTP
+responses (httpx, httpx2, the OpenAI, Anthropic and Groq SDKs' streams) or any
+iterable of events, sync (:func:`stream`, :func:`read`) or async (:func:`astream`, :func:`aread`).
 While streaming it yields :class:`TextDelta`, :class:`ReasoningDelta`,
 :class:`ToolCallDelta` and, once each is complete, :class:`ToolCall`; at the
 end it gives one :class:`Completion`: the status (``completed``,

@@ -59,6 +59,9 @@ class Builder:
 
     format: ClassVar[Format]
     provider: ClassVar[str]
+    has_terminal_event: ClassVar[bool] = True
+    """Whether the format ends with a terminal event (Gemini's does not: its last event
+    decides, and an end inside an event leaves it cut)."""
 
     def __init__(self, partial: Callable[[], PartialJSON] | None = None) -> None:
         self._partial = partial
@@ -120,16 +123,17 @@ class Builder:
         """The record, for a stream whose bytes ended (``truncated``: inside an event)
         or that the reader closed early (``cancelled``); ``anomalies`` go last."""
         found = list(self.anomalies)
+        ended = self.terminal and (self.has_terminal_event or not truncated)
         if self.error is not None:
             status = Status.FAILED
-        elif self.terminal:
+        elif ended:
             status = self.terminal_status
         elif cancelled:
             status = Status.CANCELLED
         else:
             status = Status.TRUNCATED
         if truncated:
-            where = " after the terminal event" if self.terminal else ""
+            where = " after the terminal event" if ended else ""
             found.append(Anomaly("cut", f"the stream ended inside an event{where}"))
         elif status is Status.TRUNCATED:
             found.append(Anomaly("cut", "the stream ended without its terminal event"))

@@ -22,8 +22,9 @@ __all__ = [
     "ToolCallDelta",
 ]
 
-Format: TypeAlias = Literal["openai-chat", "openai-responses", "anthropic"]
-"""The stream formats: OpenAI Chat Completions, OpenAI Responses, Anthropic Messages."""
+Format: TypeAlias = Literal["openai-chat", "openai-responses", "anthropic", "gemini"]
+"""The stream formats: OpenAI Chat Completions, OpenAI Responses, Anthropic Messages,
+Google Gemini (``streamGenerateContent?alt=sse``)."""
 
 
 class Status(enum.StrEnum):
@@ -182,13 +183,20 @@ class Completion:
 
     @property
     def input_tokens(self) -> int | None:
-        """Input tokens from the usage (Chat: ``prompt_tokens``), if given."""
-        return self._tokens("input_tokens", "prompt_tokens")
+        """Input tokens from the usage (Chat: ``prompt_tokens``, Gemini:
+        ``promptTokenCount``), if given."""
+        return self._tokens("input_tokens", "prompt_tokens", "promptTokenCount")
 
     @property
     def output_tokens(self) -> int | None:
-        """Output tokens from the usage (Chat: ``completion_tokens``), if given."""
-        return self._tokens("output_tokens", "completion_tokens")
+        """Output tokens from the usage (Chat: ``completion_tokens``, Gemini:
+        ``candidatesTokenCount`` plus ``thoughtsTokenCount``, reasoning being counted
+        as output by the others too), if given."""
+        tokens = self._tokens("output_tokens", "completion_tokens", "candidatesTokenCount")
+        thoughts = self._tokens("thoughtsTokenCount")
+        if tokens is not None and thoughts is not None and self.format == "gemini":
+            return tokens + thoughts
+        return tokens
 
     def _tokens(self, *names: str) -> int | None:
         if not self.usage:

@@ -9,6 +9,7 @@ from sseflow.llm._builder import Builder
 from sseflow.llm._completion import Anomaly, Completion, Delta, Status
 from sseflow.llm._detect import detect
 from sseflow.llm._errors import ProviderError
+from sseflow.llm._gemini import GeminiBuilder
 from sseflow.llm._openai_chat import ChatBuilder
 from sseflow.llm._openai_responses import ResponsesBuilder
 from sseflow.llm._options import Options
@@ -20,6 +21,7 @@ _BUILDERS: dict[str, type[Builder]] = {
     "openai-chat": ChatBuilder,
     "openai-responses": ResponsesBuilder,
     "anthropic": AnthropicBuilder,
+    "gemini": GeminiBuilder,
 }
 
 
@@ -45,7 +47,8 @@ class Core:
     @property
     def ended(self) -> bool:
         """Whether the terminal event came: what follows is not part of the answer."""
-        return self.builder is not None and self.builder.terminal
+        builder = self.builder
+        return builder is not None and builder.terminal and builder.has_terminal_event
 
     def event(self, name: str, data: str) -> list[Delta]:
         """Reads one event.

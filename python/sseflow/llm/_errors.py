@@ -27,7 +27,7 @@ class ProviderError(SSEError):
     terminal event, or an HTTP error answer.
 
     Attributes:
-        provider: ``"openai"`` or ``"anthropic"``.
+        provider: ``"openai"``, ``"anthropic"`` or ``"google"``.
         type: the provider's error type (e.g. ``"overloaded_error"``), as given
             (the flat Responses ``error`` event's is ``"error"``).
         code: the provider's error code (e.g. ``"rate_limit_exceeded"``), as given.
@@ -142,18 +142,40 @@ class NotFoundError(ProviderError):
 _RULES: tuple[tuple[tuple[str, ...], type[ProviderError]], ...] = (
     (("insufficient_quota", "quota", "billing", "credit"), QuotaExceededError),
     (("overloaded",), OverloadedError),
-    (("rate_limit", "rate-limit", "too_many_requests"), RateLimitError),
+    (("rate_limit", "rate-limit", "too_many_requests", "resource_exhausted"), RateLimitError),
     (
-        ("server_error", "api_error", "internal", "unavailable", "timeout", "bad_gateway"),
+        (
+            "server_error",
+            "api_error",
+            "internal",
+            "unavailable",
+            "timeout",
+            "deadline_exceeded",
+            "bad_gateway",
+        ),
         ServerError,
     ),
     (
-        ("authentication", "permission", "invalid_api_key", "unauthorized", "forbidden"),
+        (
+            "authentication",
+            "unauthenticated",
+            "permission",
+            "invalid_api_key",
+            "unauthorized",
+            "forbidden",
+        ),
         AuthenticationError,
     ),
     (("not_found",), NotFoundError),
     (
-        ("invalid", "request_too_large", "context_length", "unsupported", "bad_request"),
+        (
+            "invalid",
+            "request_too_large",
+            "context_length",
+            "unsupported",
+            "bad_request",
+            "failed_precondition",
+        ),
         InvalidRequestError,
     ),
 )
@@ -217,7 +239,12 @@ def provider_error(
     if isinstance(inner, str) and "message" not in outer:
         fields = {"message": inner}
     type_ = _text(fields.get("type"))
-    code = _text(fields.get("code"))
+    raw_code = fields.get("code")
+    if isinstance(raw_code, int) and not isinstance(raw_code, bool):
+        # A number is the HTTP status (vLLM, llama.cpp, Google), not an error code.
+        status = raw_code if status is None else status
+        raw_code = None
+    code = _text(raw_code)
     message = _text(fields.get("message")) or (
         f"HTTP {status}" if status is not None else "the stream reported an error"
     )

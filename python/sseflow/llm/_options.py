@@ -30,7 +30,7 @@ __all__ = [
     "Truncated",
 ]
 
-FormatChoice: TypeAlias = Literal["auto", "openai-chat", "openai-responses", "anthropic"]
+FormatChoice: TypeAlias = Literal["auto", "openai-chat", "openai-responses", "anthropic", "gemini"]
 OnError: TypeAlias = Literal["raise", "record"]
 ParserFactory: TypeAlias = Callable[..., Any]
 """Makes a parser (:class:`sseflow.Parser`, ``sseflow.reference.Parser`` or one like them),

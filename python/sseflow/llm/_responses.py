@@ -16,6 +16,7 @@ from typing import Any, Final
 from sseflow._http import check_event_stream
 from sseflow.errors import ConnectionFailed
 from sseflow.llm._errors import ProviderError, provider_error
+from sseflow.llm._gemini import gemini_error, is_gemini_error
 from sseflow.llm._options import Options, ParserFactory
 
 __all__ = [
@@ -75,6 +76,12 @@ def http_error(status: int, body: bytes, format: str, request_id: str | None) ->
         parsed: Any = json.loads(body)
     except ValueError:
         parsed = {"message": body.decode("utf-8", "replace")[:500] or f"HTTP {status}"}
+    if isinstance(parsed, list) and parsed and isinstance(parsed[0], dict):
+        parsed = parsed[0]  # Gemini without alt=sse answers with a JSON array
+    if format == "gemini" or is_gemini_error(parsed):
+        error: ProviderError = gemini_error(parsed, status=status)
+        error.request_id = request_id
+        return error
     if format == "anthropic" or (isinstance(parsed, dict) and parsed.get("type") == "error"):
         provider = "anthropic"
     else:
