@@ -12,6 +12,7 @@ from llm_streams import TEXT, read_every_way
 from sse_server import SSEServer, static
 
 from sseflow import encode, llm
+from sseflow.cli import main
 from sseflow.llm._gemini import COMPLETED_REASONS
 from sseflow.llm._samples import chat_events, gemini_events
 
@@ -163,6 +164,18 @@ def test_a_gemini_http_error_answer() -> None:
         "resource_exhausted",
         429,
     )
+
+
+def test_the_cli_reads_gemini_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["llm", "--sample", "gemini-tool-calls", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["format"], record["status"], record["tool_calls"][0]["name"]) == (
+        "gemini",
+        "completed",
+        "get_weather",
+    )
+    assert main(["llm", "--sample", "gemini-length", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["finish_reason"] == "MAX_TOKENS"
 
 
 def test_gemini_is_detected_and_can_be_named() -> None:

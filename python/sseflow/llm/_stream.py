@@ -364,7 +364,7 @@ _SOURCES_DOC: Final = """
               anything with ``event`` and ``data``, e.g. httpx-sse's): an
               iterator that raises :class:`sseflow.StreamTruncated` (made with
               ``raise_on_truncated=True``) reports a cut; else pass ``truncated``.
-        format: ``"openai-chat"``, ``"openai-responses"``, ``"anthropic"``, or
+        format: ``"openai-chat"``, ``"openai-responses"``, ``"anthropic"``, ``"gemini"``, or
             ``"auto"`` (the default) to tell it from the first events.
         on_error: ``"raise"`` (the default) an error event as a
             :class:`ProviderError` (its ``completion`` holds the record), or
