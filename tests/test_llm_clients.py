@@ -19,6 +19,7 @@ import pytest
 from llm_streams import TEXT
 from sse_server import Conn, Route, SSEServer, static
 
+import sseflow.httpx
 from sseflow import ConnectionFailed, encode, llm
 
 pytestmark = pytest.mark.timeout(60)
@@ -102,6 +103,10 @@ def test_an_httpx2_error_answer_and_a_wrong_content_type() -> None:
                 pytest.raises(ConnectionFailed, match="text/html"),
             ):
                 llm.read(response)
+        with httpx.Client() as plain, plain.stream("POST", html) as response:
+            with pytest.raises(sseflow.httpx.SSEError, match="text/html") as wrong:
+                llm.read(response)
+            assert isinstance(wrong.value, httpx.TransportError)
     assert (caught.value.status, caught.value.request_id) == (429, "req_429")
     assert caught.value.completion is not None
     assert caught.value.completion.request_id == "req_429"

@@ -8,6 +8,8 @@ is, so each is looked up in ``sys.modules``.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Mapping
@@ -90,14 +92,18 @@ def http_error(status: int, body: bytes, format: str, request_id: str | None) ->
 
 
 def check_response(response: Any) -> None:
-    """Raises unless the response is an event stream: ``sseflow.httpx.SSEError`` for httpx,
-    :class:`sseflow.ConnectionFailed` for the others."""
-    httpx = sys.modules.get("httpx")
-    if httpx is not None and isinstance(response, httpx.Response):
-        import sseflow.httpx
-
-        sseflow.httpx.check_response(response)
-        return
+    """Raises unless the response is an event stream: the error of the client's wrapper
+    (``sseflow.httpx.SSEError`` for httpx, ``sseflow.httpx2``'s for httpx2), else
+    :class:`sseflow.ConnectionFailed`."""
+    for client, wrapper in zip(_CLIENTS, _SSEFLOW_WRAPPERS, strict=True):
+        module = sys.modules.get(client)
+        if module is not None and isinstance(response, module.Response):
+            if importlib.util.find_spec(wrapper) is not None:
+                check = getattr(importlib.import_module(wrapper), "check_response", None)
+                if check is not None:
+                    check(response)
+                    return
+            break
     check_event_stream(response.status_code, response.headers.get("content-type"), ConnectionFailed)
 
 
