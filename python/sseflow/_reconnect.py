@@ -87,6 +87,7 @@ _BAD_VALUE: Final = re.compile(r"[\r\n\x00]")
 _BAD_HOST: Final = re.compile(r"[\x00-\x20#%/<>?@\\^|\x7f]")
 """Code points the URL Standard forbids in a host (``[``, ``]`` and ``:`` are the
 split's business)."""
+_URL_MODULES: Final = ("httpx", "httpx2", "yarl")
 _SET_BY_THE_SOURCE: Final = frozenset(name.lower() for name in (*STREAM_HEADERS, "Last-Event-ID"))
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -185,8 +186,8 @@ Decision = Connect | Read | Wait | Stop | Fail
 def check_url(url: object) -> str:
     """The URL to request, as a str: ``http`` or ``https``, with a host.
 
-    A ``str`` or an ``httpx.URL``/``httpx2.URL`` is accepted without importing
-    either library (a URL object means its library was imported already).
+    A ``str`` or a URL object of httpx, httpx2 or yarl (aiohttp's) is accepted
+    without importing the library (a URL object means it was imported already).
 
     Raises:
         TypeError: ``url`` is no str or URL object.
@@ -196,7 +197,7 @@ def check_url(url: object) -> str:
     """
     if not isinstance(url, str):
         kind = type(url)
-        if kind.__name__ != "URL" or kind.__module__.partition(".")[0] not in ("httpx", "httpx2"):
+        if kind.__name__ != "URL" or kind.__module__.partition(".")[0] not in _URL_MODULES:
             raise TypeError(f"url must be a str or an httpx.URL, got {type_name(url)}")
         url = str(url)
     try:
@@ -481,10 +482,11 @@ class Machine:
             raise Closed
         limit: LimitExceeded | None = None
         try:
-            parser.feed(chunk)
+            events = parser.parse(chunk)
         except LimitExceeded as error:
             limit = error
-        for event in parser:
+            events = parser.events()
+        for event in events:
             self.last_event_id = event.id
             self._delivered = True
             yield event
