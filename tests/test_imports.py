@@ -10,7 +10,10 @@ CHECK = textwrap.dedent(
     """
     import sys
     import sseflow, sseflow.reference, sseflow.cli
-    third_party = {"typing_extensions", "httpx", "aiohttp", "requests", "asyncio", "anyio"}
+    third_party = {
+        "typing_extensions", "httpx", "aiohttp", "requests", "asyncio", "anyio",
+        "pyspark", "py4j", "pyarrow",
+    }
     print(sorted(third_party & {name.partition(".")[0] for name in sys.modules}))
     """
 )
