@@ -36,7 +36,8 @@ def _wait_rows(spark: SparkSession, path: Path, count: int, timeout: float = 60)
     raise AssertionError(f"fewer than {count} rows in {path} after {timeout} s")
 
 
-def test_stream_into_parquet(spark: SparkSession, tmp_path: Path) -> None:
+@pytest.mark.parametrize("reader", ["driver", "partitions", "reread"])
+def test_stream_into_parquet(spark: SparkSession, tmp_path: Path, reader: str) -> None:
     stream = LiveStream(50)
     with SSEServer() as server:
         url = server.route("/s", stream)
@@ -45,6 +46,7 @@ def test_stream_into_parquet(spark: SparkSession, tmp_path: Path) -> None:
             spark.readStream.format("sse")
             .option("url", url)
             .option("max_wait", "0.2")
+            .option("reader", reader)
             .load()
             .writeStream.format("parquet")
             .option("path", str(out))

@@ -16,14 +16,17 @@ offset. See the README, "Apache Spark", for what exactly once means here.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from pyspark.errors import PySparkNotImplementedError
 from pyspark.sql.datasource import (
     DataSource,
     DataSourceReader,
+    DataSourceStreamReader,
     InputPartition,
     SimpleDataSourceStreamReader,
 )
@@ -36,6 +39,7 @@ from sseflow.spark._rows import COLUMNS, Framer
 if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import SparkSession
+    from pyspark.sql.streaming.datasource import ReadLimit
     from pyspark.sql.types import StructType
 
 __all__ = ["SCHEMA", "EventStreamSource", "register"]
@@ -44,6 +48,8 @@ SCHEMA: Final = f"{COLUMNS}, url string"
 """The rows' columns, as a Spark DDL string."""
 
 _HEADER: Final = "header."
+_SHAPES: Final = ("driver", "partitions", "reread")
+"""Where a micro-batch's events are read: see the README's "Apache Spark"."""
 
 
 def register(spark: SparkSession) -> None:
@@ -104,6 +110,9 @@ class _Options:
         self.max_events = int(_integer(options, "max_events_per_batch", 10_000) or 10_000)
         self.max_wait = float(_number(options, "max_wait", 1.0) or 1.0)
         self.replay_timeout = float(_number(options, "replay_timeout", 60.0) or 60.0)
+        self.shape = options.get("reader", "driver").lower()
+        if self.shape not in _SHAPES:
+            raise ValueError(f"option reader must be one of {_SHAPES}, got {self.shape!r}")
 
 
 class EventStreamSource(DataSource):
@@ -118,6 +127,15 @@ class EventStreamSource(DataSource):
 
     def simpleStreamReader(self, schema: StructType) -> SimpleDataSourceStreamReader:
         return _StreamReader(_Options(self.options))
+
+    def streamReader(self, schema: StructType) -> DataSourceStreamReader:
+        options = _Options(self.options)
+        if options.shape == "driver":
+            # Spark then asks for simpleStreamReader.
+            raise PySparkNotImplementedError(
+                errorClass="NOT_IMPLEMENTED", messageParameters={"feature": "streamReader"}
+            )
+        return _PartitionedReader(options)
 
     def reader(self, schema: StructType) -> DataSourceReader:
         return _BatchReader(_Options(self.options))
@@ -257,6 +275,80 @@ def _cut(position: Position, ids: pa.Array, end: Position) -> tuple[int, Positio
         if position == end:
             return row + 1, position
     return len(ids), position
+
+
+class _Slice(InputPartition):
+    """One stream's rows of a micro-batch: read already (``batches``), or to
+    read again from the server between two positions."""
+
+    def __init__(
+        self,
+        url: str,
+        first: Position,
+        last: Position,
+        batches: list[pa.RecordBatch] | None,
+        options: _Options,
+    ) -> None:
+        super().__init__(url)
+        self.url = url
+        self.first = first
+        self.last = last
+        self.batches = batches
+        self.options = options
+
+
+class _PartitionedReader(DataSourceStreamReader):
+    """Reads every stream on the driver like the simple reader, but hands each
+    stream's rows to its own partition, so executors process them in parallel;
+    with ``reader=reread`` (and always after a restart) the partitions read
+    their rows again from the servers instead."""
+
+    def __init__(self, options: _Options) -> None:
+        self._options = options
+        self._streams: _Streams | None = None
+        self._read: dict[str, tuple[dict[str, Position], dict[str, list[pa.RecordBatch]]]] = {}
+        """The batches read, by the JSON of their end offset."""
+
+    def initialOffset(self) -> dict[str, Any]:
+        return _offsets({url: Position() for url in self._options.urls})
+
+    def latestOffset(self, start: dict[str, Any], limit: ReadLimit) -> dict[str, Any]:
+        positions = _positions(start, self._options.urls)
+        if self._streams is None or self._streams.positions != positions:
+            if self._streams is not None:
+                self._streams.close()
+            self._streams = _Streams(self._options, positions)
+        deadline = time.monotonic() + self._options.max_wait
+        by_url: dict[str, list[pa.RecordBatch]] = {url: [] for url in self._options.urls}
+        for batch in self._streams.take(self._options.max_events, deadline):
+            by_url[batch.column("url")[0].as_py()].append(batch)
+        end = _offsets(self._streams.positions)
+        if self._options.shape == "partitions":
+            self._read[json.dumps(end, sort_keys=True)] = (positions, by_url)
+        return end
+
+    def partitions(self, start: dict[str, Any], end: dict[str, Any]) -> Sequence[InputPartition]:
+        first, last = _positions(start, self._options.urls), _positions(end, self._options.urls)
+        read = self._read.get(json.dumps(end, sort_keys=True))
+        held = read[1] if read is not None and read[0] == first else None
+        return [
+            _Slice(url, first[url], last[url], None if held is None else held[url], self._options)
+            for url in self._options.urls
+            if first[url] != last[url]
+        ]
+
+    def read(self, partition: InputPartition) -> Iterator[pa.RecordBatch]:
+        assert isinstance(partition, _Slice)
+        if partition.batches is not None:
+            return iter(partition.batches)
+        return iter(_replay_one(partition.options, partition.url, partition.first, partition.last))
+
+    def commit(self, end: dict[str, Any]) -> None:
+        self._read.pop(json.dumps(end, sort_keys=True), None)
+
+    def stop(self) -> None:
+        if self._streams is not None:
+            self._streams.close()
 
 
 class _Partition(InputPartition):

@@ -85,6 +85,7 @@ class Follower:
         self._wake = threading.Event()
         self._sock: socket.socket | None = None
         self._conn: http.client.HTTPConnection | None = None
+        self._response: http.client.HTTPResponse | None = None
         self._thread = threading.Thread(target=self._run, name=f"sse {url}", daemon=True)
         self._thread.start()
 
@@ -115,12 +116,16 @@ class Follower:
 
     def _put(self, batch: pa.RecordBatch) -> None:
         with self._lock:
-            while self.queued >= self._capacity and not self._closed:
-                self._lock.wait()
-            self._queue.append(batch)
-            self.queued += batch.num_rows
-            self._position = self._position.after(batch.column("id"))
-            self._lock.notify_all()
+            while batch.num_rows and not self._closed:
+                room = self._capacity - self.queued
+                if room <= 0:
+                    self._lock.wait()
+                    continue
+                part, batch = batch.slice(0, room), batch.slice(room)
+                self._queue.append(part)
+                self.queued += part.num_rows
+                self._position = self._position.after(part.column("id"))
+                self._lock.notify_all()
 
     def _finish(self, error: SSEError | None) -> None:
         with self._lock:
@@ -178,15 +183,19 @@ class Follower:
         self._sock = conn.sock
         if self._closed:
             return None
-        response = _request(conn, self.url, self._settings, self._position.id)
-        if response is None:
+        self._response = _request(conn, self.url, self._settings, self._position.id)
+        if not _is_stream(self.url, self._response):
             self._finish(None)
-        return response
+            return None
+        return self._response
 
     def _disconnect(self) -> None:
         conn, self._conn, self._sock = self._conn, None, None
-        if conn is not None:
-            with contextlib.suppress(OSError):
+        response, self._response = self._response, None
+        with contextlib.suppress(OSError):
+            if response is not None:
+                response.close()
+            if conn is not None:
                 conn.close()
 
 
@@ -198,12 +207,7 @@ def _connection(url: str, settings: Settings) -> http.client.HTTPConnection:
 
 def _request(
     conn: http.client.HTTPConnection, url: str, settings: Settings, last_event_id: str
-) -> http.client.HTTPResponse | None:
-    """Requests the stream; its response, or ``None`` for a 204.
-
-    Raises:
-        ConnectionFailed: neither 200 with ``text/event-stream`` nor 204.
-    """
+) -> http.client.HTTPResponse:
     parts = urllib.parse.urlsplit(url)
     headers = {**STREAM_HEADERS, **dict(settings.headers)}
     if last_event_id:
@@ -213,8 +217,17 @@ def _request(
     response = conn.getresponse()
     if conn.sock is not None:
         conn.sock.settimeout(settings.idle_timeout)
+    return response
+
+
+def _is_stream(url: str, response: http.client.HTTPResponse) -> bool:
+    """Whether the response is an event stream to read (``False`` for a 204).
+
+    Raises:
+        ConnectionFailed: neither 200 with ``text/event-stream`` nor 204.
+    """
     if response.status == 204:
-        return None
+        return False
     content_type = response.getheader("Content-Type")
     if response.status != 200 or not is_event_stream(content_type):
         raise ConnectionFailed(
@@ -223,15 +236,16 @@ def _request(
             status=response.status,
             content_type=content_type,
         )
-    return response
+    return True
 
 
 def one_response(url: str, settings: Settings) -> Iterator[bytes]:
     """The body of one request for the stream at ``url`` (nothing for a 204)."""
     conn = _connection(url, settings)
     try:
-        response = _request(conn, url, settings, "")
-        while response is not None and (chunk := response.read1(_CHUNK)):
-            yield chunk
+        with _request(conn, url, settings, "") as response:
+            if _is_stream(url, response):
+                while chunk := response.read1(_CHUNK):
+                    yield chunk
     finally:
         conn.close()
