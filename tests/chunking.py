@@ -19,9 +19,12 @@ from sseflow import reference
 Chunks = list[bytes]
 InputType = Literal["bytes", "bytearray", "memoryview"]
 INPUT_TYPES: tuple[InputType, ...] = ("bytes", "bytearray", "memoryview")
+Via = Literal["feed", "parse"]
+VIAS: tuple[Via, ...] = ("feed", "parse")
+"""The two ways to hand a parser a chunk: ``feed()`` then take the ready items, or ``parse()``."""
 
-EventTuple = tuple[str, str, str, int | None]
-"""An event as ``(event, data, id, retry)``."""
+EventTuple = tuple[str | None, str, str, int | None]
+"""An event as ``(event, data, id, retry)``; ``event`` is None only with ``default_event=None``."""
 
 Item = EventTuple | str
 """A parsed item: an event tuple, or the text of a comment (``comments=True`` only)."""
@@ -37,6 +40,7 @@ class ParserLike(Protocol):
     """The part of the ``Parser`` API the helpers use."""
 
     def feed(self, data: bytes | bytearray | memoryview) -> None: ...
+    def parse(self, data: bytes | bytearray | memoryview) -> list[Any]: ...
     def close(self) -> None: ...
     def events(self) -> list[Any]: ...
     def __iter__(self) -> Iterator[Any]: ...
@@ -58,9 +62,11 @@ class Impl:
     name: str
     module: ModuleType
 
-    def parser(self, *, comments: bool = False) -> ParserLike:
+    def parser(
+        self, *, comments: bool = False, default_event: str | None = "message"
+    ) -> ParserLike:
         """A new parser of this implementation."""
-        made: ParserLike = self.module.Parser(comments=comments)
+        made: ParserLike = self.module.Parser(comments=comments, default_event=default_event)
         return made
 
     @property
@@ -185,16 +191,23 @@ def feed(
     kind: InputType = "bytes",
     *,
     comments: bool = False,
+    default_event: str | None = "message",
+    via: Via = "feed",
     collect: Callable[[ParserLike], list[Any]] | None = None,
 ) -> Outcome:
     """Feeds the chunks one by one, collects items as they come, then closes.
 
-    ``collect`` takes the ready items after each feed (default: iterate the parser).
+    With ``via="parse"`` each chunk goes through ``parse()``, which returns the
+    items; otherwise through ``feed()``, and ``collect`` takes the ready items
+    after it (default: iterate the parser).
     """
     take = collect if collect is not None else list
-    parser = impl.parser(comments=comments)
+    parser = impl.parser(comments=comments, default_event=default_event)
     parsed: list[Any] = []
     for chunk in chunks:
+        if via == "parse":
+            parsed += parser.parse(as_input(chunk, kind))
+            continue
         parser.feed(as_input(chunk, kind))
         parsed += take(parser)
     parser.close()

@@ -7,7 +7,7 @@ three (short inputs), and cut at random, as bytes, bytearray and memoryview.
 from __future__ import annotations
 
 import pytest
-from chunking import INPUT_TYPES, Impl, Outcome, all_chunkings, bytewise, feed, whole
+from chunking import INPUT_TYPES, VIAS, Impl, Outcome, all_chunkings, bytewise, feed, whole
 from spec_cases import CASES, Case
 
 
@@ -19,10 +19,11 @@ def expected(case: Case, *, comments: bool = False) -> Outcome:
 
 def check_every_chunking(impl: Impl, case: Case, *, comments: bool) -> None:
     want = expected(case, comments=comments)
-    for kind in INPUT_TYPES:
-        for label, chunks in all_chunkings(case.stream):
-            got = feed(impl, chunks, kind, comments=comments)
-            assert got == want, f"{impl.name}, {kind}, {label}: {chunks!r}"
+    for via in VIAS:
+        for kind in INPUT_TYPES:
+            for label, chunks in all_chunkings(case.stream):
+                got = feed(impl, chunks, kind, comments=comments, via=via)
+                assert got == want, f"{impl.name}, {via}, {kind}, {label}: {chunks!r}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

@@ -16,9 +16,11 @@ from chunking import (
     INPUT_TYPES,
     NATIVE,
     REFERENCE,
+    VIAS,
     InputType,
     Item,
     ParserLike,
+    Via,
     as_input,
     as_item,
     feed,
@@ -90,23 +92,43 @@ def chunked_streams(draw: st.DrawFn) -> list[bytes]:
 State = tuple[list[Item], str, int | None, bool, bool]
 
 
-def lockstep(chunks: list[bytes], kind: InputType, *, comments: bool) -> None:
-    """Feeds both parsers chunk by chunk, comparing everything after each step."""
-    native = NATIVE.parser(comments=comments)
-    ref = REFERENCE.parser(comments=comments)
+DEFAULT_EVENTS: tuple[str | None, ...] = ("message", None, "update")
+"""``default_event`` values: the standard's, none, another."""
+
+
+def lockstep(
+    chunks: list[bytes],
+    kind: InputType,
+    *,
+    comments: bool,
+    via: Via = "feed",
+    default_event: str | None = "message",
+) -> None:
+    """Feeds both parsers chunk by chunk, comparing everything after each step.
+
+    With ``via="parse"`` each chunk goes through ``parse()``, and what it returns
+    is compared along with what is left to iterate (nothing).
+    """
+    native = NATIVE.parser(comments=comments, default_event=default_event)
+    ref = REFERENCE.parser(comments=comments, default_event=default_event)
 
     def state(impl_items: list[Item], parser: ParserLike) -> State:
         return (impl_items, parser.last_event_id, parser.retry, parser.truncated, parser.closed)
 
     for step, chunk in enumerate([*chunks, None]):
+        native_items: list[Item] = []
+        ref_items: list[Item] = []
         if chunk is None:
             native.close()
             ref.close()
+        elif via == "parse":
+            native_items += [as_item(NATIVE, item) for item in native.parse(as_input(chunk, kind))]
+            ref_items += [as_item(REFERENCE, item) for item in ref.parse(as_input(chunk, kind))]
         else:
             native.feed(as_input(chunk, kind))
             ref.feed(as_input(chunk, kind))
-        native_items = [as_item(NATIVE, item) for item in native]
-        ref_items = [as_item(REFERENCE, item) for item in ref]
+        native_items += [as_item(NATIVE, item) for item in native]
+        ref_items += [as_item(REFERENCE, item) for item in ref]
         assert state(native_items, native) == state(ref_items, ref), (
             f"after chunk {step} of {chunks!r}"
         )
@@ -120,6 +142,29 @@ def test_native_matches_reference(chunks: list[bytes], kind: InputType) -> None:
 @given(chunks=chunked_streams(), kind=st.sampled_from(INPUT_TYPES))
 def test_native_matches_reference_with_comments(chunks: list[bytes], kind: InputType) -> None:
     lockstep(chunks, kind, comments=True)
+
+
+@given(
+    chunks=chunked_streams(),
+    kind=st.sampled_from(INPUT_TYPES),
+    comments=st.booleans(),
+    default_event=st.sampled_from(DEFAULT_EVENTS),
+)
+def test_native_matches_reference_through_parse(
+    chunks: list[bytes], kind: InputType, comments: bool, default_event: str | None
+) -> None:
+    lockstep(chunks, kind, comments=comments, via="parse", default_event=default_event)
+
+
+@given(
+    chunks=chunked_streams(),
+    via=st.sampled_from(VIAS),
+    default_event=st.sampled_from(DEFAULT_EVENTS),
+)
+def test_native_matches_reference_with_default_event(
+    chunks: list[bytes], via: Via, default_event: str | None
+) -> None:
+    lockstep(chunks, "bytes", comments=True, via=via, default_event=default_event)
 
 
 @given(chunks=chunked_streams())

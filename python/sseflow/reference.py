@@ -22,7 +22,7 @@ import json
 import re
 import threading
 from collections import deque
-from typing import Any, Final, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, overload
 
 from sseflow.errors import LimitExceeded, ParserClosed
 
@@ -34,6 +34,16 @@ _MAX_RETRY: Final = 2**64 - 1
 
 # What iterating a parser yields: Event, or Event | Comment with comments=True.
 _Item = TypeVar("_Item", covariant=True)
+
+# The type of Event.event: str, or str | None from Parser(default_event=None). Only type
+# checkers need its default; at run time a plain TypeVar does (typing_extensions is not
+# a dependency).
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as _DefaultedTypeVar
+
+    _Type = _DefaultedTypeVar("_Type", bound=str | None, covariant=True, default=str)
+else:
+    _Type = TypeVar("_Type", bound=str | None, covariant=True)
 
 
 def _decode(raw: bytes) -> str:
@@ -59,29 +69,48 @@ def _retry_arg(value: object) -> int | None:
     return value
 
 
-class Event:
+class Event(Generic[_Type]):
     """One server-sent event; immutable.
 
-    ``event`` is the type (``"message"`` by default), ``data`` the data lines
+    ``event`` is the type (``"message"`` by default; ``None`` for a block that
+    set none, from ``Parser(default_event=None)``), ``data`` the data lines
     joined by LF, ``id`` the last event ID when it was dispatched, ``retry`` the
     reconnection time given in this event's block, or ``None``.
     """
 
     __slots__ = ("data", "event", "id", "retry")
 
-    event: str
+    event: _Type
     data: str
     id: str
     retry: int | None
 
+    @overload
     def __init__(
-        self,
+        self: Event[str],
         event: str = "message",
         data: str = "",
         id: str = "",
         retry: int | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Event[str | None],
+        event: str | None,
+        data: str = "",
+        id: str = "",
+        retry: int | None = None,
+    ) -> None: ...
+    def __init__(
+        self,
+        event: str | None = "message",
+        data: str = "",
+        id: str = "",
+        retry: int | None = None,
     ) -> None:
-        object.__setattr__(self, "event", _text_arg("event", event, "message"))
+        if event is not None:
+            event = _text_arg("event", event, "message")
+        object.__setattr__(self, "event", event)
         object.__setattr__(self, "data", _text_arg("data", data, ""))
         object.__setattr__(self, "id", _text_arg("id", id, ""))
         object.__setattr__(self, "retry", _retry_arg(retry))
@@ -96,7 +125,7 @@ class Event:
         """Decodes the data as JSON (``json.loads(self.data)``)."""
         return json.loads(self.data)
 
-    def _fields(self) -> tuple[str, str, str, int | None]:
+    def _fields(self) -> tuple[_Type, str, str, int | None]:
         return (self.event, self.data, self.id, self.retry)
 
     def __eq__(self, other: object) -> bool:
@@ -112,7 +141,7 @@ class Event:
             f"Event(event={self.event!r}, data={self.data!r}, id={self.id!r}, retry={self.retry!r})"
         )
 
-    def __reduce__(self) -> tuple[type[Event], tuple[str, str, str, int | None]]:
+    def __reduce__(self) -> tuple[type[Event[_Type]], tuple[_Type, str, str, int | None]]:
         return (Event, self._fields())
 
 
@@ -157,6 +186,12 @@ def _id_arg(value: object) -> str:
         raise TypeError(f"last_event_id must be a str, got {type(value).__name__}")
     if "\0" in value or "\r" in value or "\n" in value:
         raise ValueError("last_event_id cannot contain NUL, CR or LF")
+    return value
+
+
+def _default_event_arg(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"default_event must be a str or None, got {type(value).__name__}")
     return value
 
 
@@ -205,25 +240,53 @@ class Parser(Generic[_Item]):
 
     ``last_event_id`` is the last event ID to start from, as a reconnecting
     client has it: events dispatched before the stream sets an ``id`` carry it.
+
+    ``default_event`` is the type of an event whose event type buffer is empty at
+    dispatch: ``"message"`` by default, as the standard says; with ``None`` such an
+    event's ``event`` is ``None``, so a block without an ``event`` field can be told
+    from ``event: message``. An empty ``event:`` line leaves the buffer empty too,
+    so it gives the default as well.
     """
 
     @overload
     def __init__(
-        self: Parser[Event],
+        self: Parser[Event[str]],
         *,
         comments: Literal[False] = False,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
         last_event_id: str = "",
+        default_event: str = "message",
     ) -> None: ...
     @overload
     def __init__(
-        self: Parser[Event | Comment],
+        self: Parser[Event[str | None]],
+        *,
+        comments: Literal[False] = False,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+        last_event_id: str = "",
+        default_event: None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Parser[Event[str] | Comment],
         *,
         comments: bool,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
         last_event_id: str = "",
+        default_event: str = "message",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Parser[Event[str | None] | Comment],
+        *,
+        comments: bool,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+        last_event_id: str = "",
+        default_event: str | None,
     ) -> None: ...
     def __init__(
         self,
@@ -232,6 +295,7 @@ class Parser(Generic[_Item]):
         max_line_size: int | None = None,
         max_event_size: int | None = None,
         last_event_id: str = "",
+        default_event: str | None = "message",
     ) -> None:
         if comments is None:  # None means the default, as in the native parser
             comments = False
@@ -262,6 +326,7 @@ class Parser(Generic[_Item]):
         self._data_size = 0  # bytes of the data buffer
         self._event_type = ""
         self._id_buffer = self._last_event_id = _id_arg(last_event_id)
+        self._default_event = _default_event_arg(default_event)
         self._retry: int | None = None
         # Beyond the standard.
         self._block_retry: int | None = None  # the retry of the current block
@@ -280,6 +345,25 @@ class Parser(Generic[_Item]):
         chunk = _as_bytes(data)
         with self._lock:
             self._feed(chunk)
+
+    def parse(self, data: bytes | bytearray | memoryview) -> list[_Item]:
+        """Parses a chunk of the stream and returns the items ready after it.
+
+        The same as :meth:`feed` then :meth:`events`, in one call: the items the
+        chunk completed, after any that earlier :meth:`feed` calls left unread.
+
+        Raises:
+            TypeError: ``data`` is not bytes-like.
+            ParserClosed: the parser was closed.
+            LimitExceeded: a line or event is over a limit (now or before); the
+                items before the offending one stay ready, for :meth:`events`.
+        """
+        chunk = _as_bytes(data)
+        with self._lock:
+            self._feed(chunk)
+            ready = list(self._ready)
+            self._ready.clear()
+            return ready
 
     def _feed(self, chunk: bytes | memoryview) -> None:
         if self._closed:
@@ -391,7 +475,9 @@ class Parser(Generic[_Item]):
             return
         # The data buffer is every value followed by LF, less the last LF.
         data_text = "\n".join(data)
-        self._ready.append(Event(event_type or "message", data_text, self._last_event_id, retry))
+        # An empty buffer (no event field, or an empty value) gives the default type.
+        event = Event(event_type or self._default_event, data_text, self._last_event_id, retry)
+        self._ready.append(event)
 
     # -- the end of the stream ----------------------------------------------
 

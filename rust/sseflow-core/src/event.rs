@@ -9,25 +9,30 @@ use std::borrow::Cow;
 /// sequences with U+FFFD as the Encoding Standard does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Event<'a> {
-    pub(crate) event_type: &'a [u8],
+    /// The event type buffer, or the default type when it is empty.
+    pub(crate) event_type: Option<&'a [u8]>,
     pub(crate) data: &'a [u8],
     pub(crate) id: &'a str,
     pub(crate) retry: Option<u64>,
 }
 
 impl<'a> Event<'a> {
-    /// The event type: the last `event` field of the block, or `message`.
+    /// The event type: the last non-empty `event` value of the block, or else
+    /// the parser's [default](crate::Config::default_event), `message` unless
+    /// configured otherwise; empty when the parser has no default.
     pub fn event_type(&self) -> Cow<'a, str> {
         String::from_utf8_lossy(self.event_type_bytes())
     }
 
-    /// The event type as the stream's bytes (`b"message"` when none was given).
+    /// The event type as the stream's bytes (see [`event_type`](Event::event_type)).
     pub fn event_type_bytes(&self) -> &'a [u8] {
-        if self.event_type.is_empty() {
-            b"message"
-        } else {
-            self.event_type
-        }
+        self.event_type.unwrap_or_default()
+    }
+
+    /// The event type as the stream's bytes, or `None` when the block set none
+    /// and the parser was configured without a default.
+    pub fn event_type_or_none(&self) -> Option<&'a [u8]> {
+        self.event_type
     }
 
     /// The data: the block's `data` values joined by LF.
@@ -65,7 +70,8 @@ impl<'a> Event<'a> {
 /// An [`Event`] that owns its text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OwnedEvent {
-    /// The event type (`message` by default).
+    /// The event type (`message` by default; empty when the parser has no
+    /// default and the block set none).
     pub event_type: String,
     /// The data.
     pub data: String,

@@ -46,15 +46,41 @@ const DATA_LINE_OVERHEAD: usize = 5;
 const KEEP_CAPACITY: usize = 256 * 1024;
 
 /// Options for a [`Parser`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     comments: bool,
     max_line_size: Option<usize>,
     max_event_size: Option<usize>,
     last_event_id: String,
+    default_event: Option<Box<[u8]>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            comments: false,
+            max_line_size: None,
+            max_event_size: None,
+            last_event_id: String::new(),
+            default_event: Some(Box::from(&b"message"[..])),
+        }
+    }
 }
 
 impl Config {
+    /// The type of an event whose event type buffer is empty when it is
+    /// dispatched (default: `message`, as the standard says).
+    ///
+    /// With `None`, such an event has no type
+    /// ([`Event::event_type_or_none`](crate::Event::event_type_or_none)), so a
+    /// block without an `event` field can be told from one saying
+    /// `event: message`. An `event` field with an empty value leaves the buffer
+    /// empty too, so it gives the default as well.
+    pub fn default_event(mut self, event_type: Option<&str>) -> Self {
+        self.default_event = event_type.map(|text| Box::from(text.as_bytes()));
+        self
+    }
+
     /// The last event ID to start from (default: none), as a client that
     /// reconnects has it: events dispatched before the stream sets an `id` carry
     /// it. It is taken as given; an `id` field could never set one containing
@@ -411,8 +437,13 @@ impl Parser {
                         // Without the LF that ends the last value.
                         None => &self.data[self.data_start..self.data.len() - 1],
                     };
+                    let event_type = if self.event_type.is_empty() {
+                        self.config.default_event.as_deref()
+                    } else {
+                        Some(&self.event_type[..])
+                    };
                     let event = Event {
-                        event_type: &self.event_type,
+                        event_type,
                         data,
                         id: &self.last_event_id,
                         retry,

@@ -5,11 +5,14 @@ use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyInt, PyString, PyTuple};
+use pyo3::Borrowed;
 
 /// One server-sent event.
 ///
 /// Args:
-///     event: the event type (``"message"`` unless the stream named one).
+///     event: the event type (``"message"`` unless the stream named one), or
+///         ``None`` for a block without one, from a parser made with
+///         ``default_event=None``.
 ///     data: the data, its lines joined by ``"\n"``.
 ///     id: the last event ID when the event was dispatched (``""`` if none).
 ///     retry: the reconnection time in milliseconds given in this event's
@@ -19,9 +22,9 @@ use pyo3::types::{PyInt, PyString, PyTuple};
 /// Event(event='message', data='hi', id='', retry=None)
 #[pyclass(name = "Event", module = "sseflow", frozen, freelist = 1024)]
 pub(crate) struct PyEvent {
-    /// The event type.
+    /// The event type, or ``None``.
     #[pyo3(get)]
-    pub(crate) event: Py<PyString>,
+    pub(crate) event: Option<Py<PyString>>,
     /// The data.
     #[pyo3(get)]
     pub(crate) data: Py<PyString>,
@@ -39,18 +42,21 @@ static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 impl PyEvent {
     #[new]
     #[pyo3(
-        signature = (event = None, data = None, id = None, retry = None),
+        signature = (event = EventArg::Omitted, data = None, id = None, retry = None),
         text_signature = "(event='message', data='', id='', retry=None)"
     )]
     fn new(
         py: Python<'_>,
-        event: Option<Bound<'_, PyAny>>,
+        event: EventArg,
         data: Option<Bound<'_, PyAny>>,
         id: Option<Bound<'_, PyAny>>,
         retry: Option<Bound<'_, PyAny>>,
     ) -> PyResult<PyEvent> {
         Ok(PyEvent {
-            event: text_arg(py, "event", event, "message")?,
+            event: match event {
+                EventArg::Omitted => Some(PyString::new(py, "message").unbind()),
+                EventArg::Given(event) => event,
+            },
             data: text_arg(py, "data", data, "")?,
             id: text_arg(py, "id", id, "")?,
             retry: retry_arg(retry)?,
@@ -66,7 +72,10 @@ impl PyEvent {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Event(event={}, data={}, id={}, retry={})",
-            self.event.bind(py).repr()?,
+            self.event.as_ref().map_or(Ok("None".into()), |event| event
+                .bind(py)
+                .repr()
+                .map(|repr| repr.to_string()))?,
             self.data.bind(py).repr()?,
             self.id.bind(py).repr()?,
             self.retry
@@ -82,7 +91,10 @@ impl PyEvent {
         let other = other.get();
         let equal = self.retry == other.retry
             && same(self.data.bind(py), other.data.bind(py))?
-            && same(self.event.bind(py), other.event.bind(py))?
+            && match (&self.event, &other.event) {
+                (Some(mine), Some(theirs)) => same(mine.bind(py), theirs.bind(py))?,
+                (mine, theirs) => mine.is_none() && theirs.is_none(),
+            }
             && same(self.id.bind(py), other.id.bind(py))?;
         match op {
             CompareOp::Eq => Ok(equal.into_pyobject(py)?.to_owned().into_any().unbind()),
@@ -109,7 +121,10 @@ impl PyEvent {
         PyTuple::new(
             py,
             [
-                self.event.bind(py).clone().into_any(),
+                match &self.event {
+                    Some(event) => event.bind(py).clone().into_any(),
+                    None => py.None().into_bound(py),
+                },
                 self.data.bind(py).clone().into_any(),
                 self.id.bind(py).clone().into_any(),
                 self.retry.into_pyobject(py)?.into_any(),
@@ -170,6 +185,39 @@ impl PyComment {
         let py = slf.py();
         let text = slf.get().text.bind(py).clone();
         Ok((slf.get_type().into_any(), PyTuple::new(py, [text])?))
+    }
+}
+
+/// The `event` argument of `Event()`: omitted (``"message"``), or a `str` or
+/// `None` given.
+pub(crate) enum EventArg {
+    Omitted,
+    Given(Option<Py<PyString>>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for EventArg {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<EventArg> {
+        let text = str_or_none(&value, "event must be a str")?;
+        Ok(EventArg::Given(text.map(Bound::unbind)))
+    }
+}
+
+/// `None` or a `str`; anything else is a `TypeError`: "`{expected}`, got {type}".
+pub(crate) fn str_or_none<'py>(
+    value: &Bound<'py, PyAny>,
+    expected: &str,
+) -> PyResult<Option<Bound<'py, PyString>>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    match value.cast::<PyString>() {
+        Ok(text) => Ok(Some(text.clone())),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{expected}, got {}",
+            value.get_type().name()?
+        ))),
     }
 }
 

@@ -2,12 +2,14 @@
 
 use crate::buffer::Bytes;
 use crate::errors;
-use crate::event::{PyComment, PyEvent};
+use crate::event::{str_or_none, PyComment, PyEvent};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyList, PyString};
+use pyo3::Borrowed;
 use sseflow_core::{Config, Event, Item, Parser};
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +33,12 @@ const TYPE_CACHE_SIZE: usize = 16;
 ///         at 5 bytes more (the longest ``data: `` line whose value fits).
 ///     last_event_id: the last event ID to start from, as a client that
 ///         reconnects has it (default: none).
+///     default_event: the type of an event whose block set none (default:
+///         ``"message"``, as the standard says). With ``None``, such an event's
+///         :attr:`Event.event` is ``None``, telling a block without an
+///         ``event`` field from one with ``event: message``. An empty
+///         ``event:`` line sets no type either, as in the standard, so it also
+///         gives the default.
 ///
 /// Going over a limit raises :class:`LimitExceeded` from :meth:`feed`, and the
 /// parser refuses further input; the events before the offending one stay
@@ -140,21 +148,27 @@ impl PyParser {
             comments = None,
             max_line_size = None,
             max_event_size = None,
-            last_event_id = None
+            last_event_id = None,
+            default_event = DefaultEvent::Message
         ),
-        text_signature = "(*, comments=False, max_line_size=None, max_event_size=None, last_event_id='')"
+        text_signature = "(*, comments=False, max_line_size=None, max_event_size=None, last_event_id='', default_event='message')"
     )]
     fn new(
         comments: Option<&Bound<'_, PyAny>>,
         max_line_size: Option<&Bound<'_, PyAny>>,
         max_event_size: Option<&Bound<'_, PyAny>>,
         last_event_id: Option<&Bound<'_, PyAny>>,
+        default_event: DefaultEvent,
     ) -> PyResult<PyParser> {
         let config = Config::default()
             .comments(bool_arg("comments", comments)?)
             .max_line_size(limit_arg("max_line_size", max_line_size)?)
             .max_event_size(limit_arg("max_event_size", max_event_size)?)
-            .last_event_id(id_arg(last_event_id)?);
+            .last_event_id(id_arg(last_event_id)?)
+            .default_event(match &default_event {
+                DefaultEvent::Message => Some("message"),
+                DefaultEvent::Given(text) => text.as_deref(),
+            });
         let state = State {
             core: Parser::with_config(config),
             ready: VecDeque::new(),
@@ -182,25 +196,54 @@ impl PyParser {
     ///     ParserClosed: the parser was closed.
     fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = Bytes::get(data)?;
-        let mut rest = bytes.as_slice();
         let mut locked = self.lock(py)?;
         let State {
             core,
             ready,
             strings,
         } = &mut *locked;
-        loop {
-            let step = core.parse(rest).map_err(|error| errors::to_py(py, error))?;
-            rest = &rest[step.consumed..];
-            let object = match step.item {
-                None => return Ok(()),
-                Some(Item::Event(event)) => strings.event(py, &event)?.into_any(),
-                Some(Item::Comment(comment)) => {
-                    let text = text(py, comment.text_bytes()).unbind();
-                    Bound::new(py, PyComment { text })?.into_any()
-                }
-            };
-            ready.push_back(object.unbind());
+        parse_chunk(py, core, strings, bytes.as_slice(), |item| {
+            ready.push_back(item.unbind());
+            Ok(())
+        })
+    }
+
+    /// Parses a chunk of the stream and returns the items ready after it.
+    ///
+    /// The same as :meth:`feed` then :meth:`events`, in one call: the events
+    /// (and comments, with ``comments=True``) the chunk completed, in stream
+    /// order, after any that earlier :meth:`feed` calls left unread. They are
+    /// removed from the parser.
+    ///
+    /// Args:
+    ///     data: as for :meth:`feed`.
+    ///
+    /// Raises:
+    ///     TypeError: ``data`` is not bytes-like.
+    ///     ParserClosed: the parser was closed.
+    ///     LimitExceeded: a line or event is over a limit (now or before); the
+    ///         items before the offending one stay ready, for :meth:`events`.
+    fn parse(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyList>> {
+        let bytes = Bytes::get(data)?;
+        let mut locked = self.lock(py)?;
+        let State {
+            core,
+            ready,
+            strings,
+        } = &mut *locked;
+        let list = PyList::empty(py);
+        for earlier in ready.drain(..) {
+            list.append(earlier)?;
+        }
+        match parse_chunk(py, core, strings, bytes.as_slice(), |item| {
+            list.append(item)
+        }) {
+            Ok(()) => Ok(list.unbind()),
+            Err(error) => {
+                // Keep what was parsed for events(), as feed() does.
+                ready.extend(list.iter().map(Bound::unbind));
+                Err(error)
+            }
         }
     }
 
@@ -256,6 +299,30 @@ impl PyParser {
     }
 }
 
+/// Parses `chunk` to its end, handing each item, as a Python object, to `keep`.
+fn parse_chunk<'py>(
+    py: Python<'py>,
+    core: &mut Parser,
+    strings: &mut Strings,
+    mut chunk: &[u8],
+    mut keep: impl FnMut(Bound<'py, PyAny>) -> PyResult<()>,
+) -> PyResult<()> {
+    loop {
+        let step = core
+            .parse(chunk)
+            .map_err(|error| errors::to_py(py, error))?;
+        chunk = &chunk[step.consumed..];
+        match step.item {
+            None => return Ok(()),
+            Some(Item::Event(event)) => keep(strings.event(py, &event)?.into_any())?,
+            Some(Item::Comment(comment)) => {
+                let text = text(py, comment.text_bytes()).unbind();
+                keep(Bound::new(py, PyComment { text })?.into_any())?;
+            }
+        }
+    }
+}
+
 /// Text of the stream as a `str`: UTF-8, malformed sequences replaced by U+FFFD.
 ///
 /// Valid text, the usual case, is decoded once, by Python; only malformed
@@ -284,6 +351,22 @@ fn id_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
         ));
     }
     Ok(text.into_owned())
+}
+
+/// The `default_event` argument: omitted (`"message"`), or a `str` or `None`.
+enum DefaultEvent {
+    Message,
+    Given(Option<String>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for DefaultEvent {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<DefaultEvent> {
+        let text = str_or_none(&value, "default_event must be a str or None")?;
+        let text = text.map(|text| text.to_cow().map(Cow::into_owned));
+        Ok(DefaultEvent::Given(text.transpose()?))
+    }
 }
 
 /// A flag argument: a `bool`, `False` when omitted.
@@ -326,7 +409,9 @@ impl Strings {
     fn event<'py>(&mut self, py: Python<'py>, event: &Event<'_>) -> PyResult<Bound<'py, PyEvent>> {
         let data = text(py, event.data_bytes()).unbind();
         let event = PyEvent {
-            event: self.event_type(py, event.event_type_bytes()),
+            event: event
+                .event_type_or_none()
+                .map(|bytes| self.event_type(py, bytes)),
             data,
             id: self.id(py, event.id()),
             retry: event.retry(),
