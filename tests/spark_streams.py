@@ -25,8 +25,9 @@ class LiveStream:
 
     A connection gets the events after its ``Last-Event-ID`` (from the first
     with ``ignore_last_event_id``, or without ``ids``) that exist, then each new
-    one as it appears; after the last it stays open and silent. With ``drops``
-    it closes the connection at a random byte with that probability per write.
+    one as it appears, in pieces of up to 1 KiB; after the last it stays open
+    and silent. With ``drops`` it cuts the connection inside a piece, at a
+    random byte, with that probability per piece.
     """
 
     count: int
@@ -69,14 +70,17 @@ class LiveStream:
                     return  # the client hung up
                 continue
             body = b"".join(self.event(n) for n in range(sent + 1, ready + 1))
-            if rng.random() < self.drops:
-                conn.write(body[: rng.randint(0, len(body) - 1)])
-                conn.drop()
-                with self.lock:
-                    self.dropped += 1
-                return
-            if not conn.write(body):
-                return
+            while body:  # in pieces of up to 1 KiB, each of which may be cut short
+                cut = rng.randint(1, 1024)
+                piece, body = body[:cut], body[cut:]
+                if rng.random() < self.drops:
+                    conn.write(piece[: rng.randint(0, len(piece) - 1)])
+                    conn.drop()
+                    with self.lock:
+                        self.dropped += 1
+                    return
+                if not conn.write(piece):
+                    return
             sent = ready
         conn.idle(120)
 

@@ -109,7 +109,7 @@ def test_restarts_deliver_every_event_once_in_order(
     stopped at random moments and inside a batch (planned, not committed), and
     restarted from its checkpoint each time."""
     count = 300
-    streams = [LiveStream(count, interval=0.02, drops=0.05, seed=s) for s in range(4)]
+    streams = [LiveStream(count, interval=0.02, drops=0.08, seed=s) for s in range(4)]
     rng = random.Random(7)
     inside = 0
     with SSEServer() as server:
@@ -132,7 +132,7 @@ def test_restarts_deliver_every_event_once_in_order(
         finally:
             query.stop()
     assert inside >= 1, "no stop fell inside a batch"
-    assert all(stream.dropped for stream in streams)
+    assert sum(stream.dropped for stream in streams) >= 3  # the servers did cut connections
     assert _delivered(tmp_path) == {url: _numbered(count) for url in urls}
     assert _read(spark, tmp_path).count() == 4 * count
 
@@ -249,3 +249,16 @@ def test_batch_read_of_a_file_and_a_finite_response(spark: SparkSession, tmp_pat
     by_url = {u: [(r.event, r.id, r.data) for r in rows if r.url == u] for u in (url, str(file))}
     expected = [("tick", str(n), f"event {n}") for n in range(1, 8)]
     assert by_url == {url: expected, str(file): expected}  # the cut last event is dropped
+
+
+def test_json_schema_adds_a_decoded_column(spark: SparkSession, tmp_path: Path) -> None:
+    body = encode('{"n": 1, "text": "a"}', id="1") + encode("[DONE]", id="2")
+    file = tmp_path / "recorded.sse"
+    file.write_bytes(body)
+    frame = spark.read.format("sse").option("json_schema", "n int, text string").load(str(file))
+    assert frame.schema.simpleString() == (
+        "struct<event:string,data:string,id:string,retry:bigint,url:string,"
+        "json:struct<n:int,text:string>>"
+    )
+    rows = frame.orderBy("id").select("id", "json.n", "json.text").collect()
+    assert [tuple(row) for row in rows] == [("1", 1, "a"), ("2", None, None)]

@@ -11,8 +11,9 @@ import pytest
 from sse_server import Conn, SSEServer, numbered_events, resumable, sequence, static
 
 from sseflow import ConnectionFailed, SSEError, encode
-from sseflow.spark import _Options, _Streams
+from sseflow.spark import _Options, _replay_one, _Streams
 from sseflow.spark._position import Position, Resume
+from sseflow.spark._rows import Framer
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -201,3 +202,36 @@ def test_a_busy_stream_waits_for_spark() -> None:
         finally:
             streams.close()
     assert _column(first, "id") == [str(n) for n in range(1, 101)]
+
+
+def test_replay_that_cannot_reach_the_end_offset_fails_naming_the_url() -> None:
+    """After a restart a batch is read again between its offsets; a server that
+    no longer has those events fails it once ``replay_timeout`` is over."""
+    with SSEServer() as server:
+        url = server.route("/s", static(b"".join(EVENTS[5:8])))  # events 6..8, then it ends
+        options = _Options({"url": url, "retry": "10", "replay_timeout": "1"})
+        replayed = _replay_one(options, url, Position("5", 0), Position("8", 0))
+        assert [b.num_rows for b in replayed] == [3]
+        with pytest.raises(TimeoutError) as caught:
+            _replay_one(options, url, Position("5", 0), Position("12", 0))
+    assert f"event stream {url}: could not replay the events" in str(caught.value)
+    assert "Last-Event-ID" in str(caught.value)
+
+
+def test_json_data_is_decoded_into_the_json_column() -> None:
+    json_type = pa.struct([("n", pa.int32()), ("tags", pa.list_(pa.string()))])
+    framer = Framer("", None, None, json_type)
+    body = b"".join(
+        encode(data)
+        for data in ('{"n": 1, "tags": ["a"]}', "[DONE]", '{"n": "x"}', "[1]", '{"n": 2, "z": 0}')
+    )
+    batch = framer.feed(body)
+    assert batch is not None
+    assert batch.column_names == ["event", "data", "id", "retry", "json"]
+    assert batch.column("json").to_pylist() == [
+        {"n": 1, "tags": ["a"]},
+        None,  # not JSON
+        None,  # does not fit the type
+        None,  # not an object
+        {"n": 2, "tags": None},  # fields not in the type are left out
+    ]

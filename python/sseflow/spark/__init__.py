@@ -82,7 +82,7 @@ def _integer(options: Mapping[str, str], name: str, default: int | None) -> int 
 class _Options:
     """The source's options, checked once."""
 
-    def __init__(self, options: Mapping[str, str]) -> None:
+    def __init__(self, options: Mapping[str, str], schema: StructType | None = None) -> None:
         urls = [u.strip() for u in options.get("urls", "").split(",") if u.strip()]
         if options.get("url"):
             urls.insert(0, options["url"].strip())
@@ -100,6 +100,7 @@ class _Options:
         )
         self.settings = Settings(
             headers=headers,
+            json_type=_json_type(schema),
             max_line_size=_integer(options, "max_line_size", None),
             max_event_size=_integer(options, "max_event_size", None),
             retry=int(_integer(options, "retry", 3000) or 3000),
@@ -115,6 +116,15 @@ class _Options:
             raise ValueError(f"option reader must be one of {_SHAPES}, got {self.shape!r}")
 
 
+def _json_type(schema: StructType | None) -> pa.StructType | None:
+    """The Arrow type of the ``json`` column of ``schema``, if it has one."""
+    if schema is None or "json" not in schema.fieldNames():
+        return None
+    from pyspark.sql.pandas.types import to_arrow_type
+
+    return to_arrow_type(schema["json"].dataType, timezone="UTC")
+
+
 class EventStreamSource(DataSource):
     """The ``"sse"`` data source: rows ``event, data, id, retry, url``."""
 
@@ -123,13 +133,14 @@ class EventStreamSource(DataSource):
         return "sse"
 
     def schema(self) -> str:
-        return SCHEMA
+        fields = self.options.get("json_schema", "").strip()
+        return f"{SCHEMA}, json struct<{fields}>" if fields else SCHEMA
 
     def simpleStreamReader(self, schema: StructType) -> SimpleDataSourceStreamReader:
-        return _StreamReader(_Options(self.options))
+        return _StreamReader(_Options(self.options, schema))
 
     def streamReader(self, schema: StructType) -> DataSourceStreamReader:
-        options = _Options(self.options)
+        options = _Options(self.options, schema)
         if options.shape == "driver":
             # Spark then asks for simpleStreamReader.
             raise PySparkNotImplementedError(
@@ -138,13 +149,14 @@ class EventStreamSource(DataSource):
         return _PartitionedReader(options)
 
     def reader(self, schema: StructType) -> DataSourceReader:
-        return _BatchReader(_Options(self.options))
+        return _BatchReader(_Options(self.options, schema))
 
 
 def _with_url(batch: pa.RecordBatch, url: str) -> pa.RecordBatch:
     import pyarrow as pa
 
-    return batch.append_column("url", pa.repeat(pa.scalar(url, pa.string()), batch.num_rows))
+    urls = pa.repeat(pa.scalar(url, pa.string()), batch.num_rows)
+    return batch.add_column(4, "url", urls)  # after the event's columns, before "json"
 
 
 def _offsets(positions: Mapping[str, Position]) -> dict[str, Any]:
@@ -369,7 +381,7 @@ class _BatchReader(DataSourceReader):
     def read(self, partition: InputPartition) -> Iterator[pa.RecordBatch]:
         assert isinstance(partition, _Partition)
         settings = self._options.settings
-        framer = Framer("", settings.max_line_size, settings.max_event_size)
+        framer = Framer("", settings.max_line_size, settings.max_event_size, settings.json_type)
         for chunk in _chunks(partition.url, settings):
             batch = framer.feed(chunk)
             if batch is not None:

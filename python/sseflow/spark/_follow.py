@@ -51,6 +51,8 @@ class Settings:
     connect_timeout: float = 10.0
     idle_timeout: float | None = None
     """Seconds without a byte after which a connection counts as dropped."""
+    json_type: pa.StructType | None = None
+    """The type of the ``json`` column, if the events' data is decoded."""
 
 
 class Follower:
@@ -142,8 +144,12 @@ class Follower:
                 response = self._connect()
                 if response is None:
                     return
+                settings = self._settings
                 framer = Framer(
-                    self._position.id, self._settings.max_line_size, self._settings.max_event_size
+                    self._position.id,
+                    settings.max_line_size,
+                    settings.max_event_size,
+                    settings.json_type,
                 )
                 resume = Resume(self._position)
                 while not self._closed and (chunk := response.read1(_CHUNK)):
