@@ -184,4 +184,6 @@ def test_same_results_as_httpx_sse_by_changing_the_import() -> None:
         for module in (httpx_sse, sseflow.httpx):
             with pytest.raises(httpx.TransportError, match="text/event-stream"):
                 _example(module, bad)
-    assert sseflow.httpx.ServerSentEvent is Event
+    # The events are sseflow's own; the name makes them as httpx-sse's constructor does.
+    assert all(isinstance(event, sseflow.httpx.ServerSentEvent) for event in EXPECTED)
+    assert sseflow.httpx.ServerSentEvent("greet", "first", "1", 10) == EXPECTED[0]

@@ -160,21 +160,26 @@ def _iter_events(
     text_hint: str | None,
 ) -> Generator[Event, None, None]:
     for chunk in chunks:
-        yield from _events_of(parser, chunk, text_hint)
+        try:
+            events: Iterable[Event] = parser.parse(chunk)
+        except (LimitExceeded, TypeError) as error:
+            events = _failed(parser, chunk, error, text_hint)
+        yield from events
     yield from _finish(parser, raise_on_truncated)
 
 
-def _events_of(parser: ParserLike[Event], chunk: Buffer, text_hint: str | None) -> Iterator[Event]:
-    """The events ``chunk`` completes; then, if feeding it failed, the error: a
-    limit's after the events before the offending one, a wrong type's with a hint."""
-    try:
-        parser.feed(chunk)
-    except LimitExceeded:
-        yield from parser
-        raise
-    except TypeError as error:
-        raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
-    yield from parser
+def _failed(
+    parser: ParserLike[Event],
+    chunk: Buffer,
+    error: LimitExceeded | TypeError,
+    text_hint: str | None,
+) -> Iterator[Event]:
+    """What a chunk the parser refused gives: a limit's error after the events
+    before the offending one, a wrong type's error with a hint."""
+    if isinstance(error, LimitExceeded):
+        yield from parser.events()
+        raise error
+    raise _hinted(error, chunk, text_hint)
 
 
 def _check_async_reader(reader: SupportsAsyncRead) -> None:
@@ -263,7 +268,11 @@ async def _aiter_events(
     text_hint: str | None,
 ) -> AsyncGenerator[Event, None]:
     async for chunk in chunks:
-        for event in _events_of(parser, chunk, text_hint):
+        try:
+            events: Iterable[Event] = parser.parse(chunk)
+        except (LimitExceeded, TypeError) as error:
+            events = _failed(parser, chunk, error, text_hint)
+        for event in events:
             yield event
     for event in _finish(parser, raise_on_truncated):
         yield event
