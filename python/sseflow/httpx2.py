@@ -163,7 +163,7 @@ def sse(
         **request_kwargs: passed to ``client.stream()`` as to httpx2's
             ``client.sse()`` (``content``, ``json``, ``params``, ``headers``,
             ``timeout``...); ``Accept: text/event-stream`` and
-            ``Cache-Control: no-store`` are added to the headers.
+            ``Cache-Control: no-cache`` and ``Pragma: no-cache`` are added to the headers.
 
     Returns:
         A context manager giving the :class:`EventSource`; iterate it for the
