@@ -110,8 +110,7 @@ def _parse(args: argparse.Namespace) -> int:
             chunks = _chunks(stack.enter_context(open(args.file, "rb")))
             name = args.file
         for chunk in chunks:
-            parser.feed(chunk)
-            for event in parser:
+            for event in parser.parse(chunk):
                 _print_event(event)
     parser.close()
     if parser.truncated:
