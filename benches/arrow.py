@@ -129,7 +129,8 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     def duckdb_ndjson() -> int:
         con = duckdb.connect()
         con.execute("SET threads = 1")
-        table = con.sql(f"SELECT * FROM read_ndjson('{ndjson}')").to_arrow_table()
+        query = f"SELECT * FROM read_ndjson('{ndjson}', sample_size = -1)"
+        table = con.sql(query).to_arrow_table()
         return int(table.num_rows)
 
     def pyarrow_json() -> int:
