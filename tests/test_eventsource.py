@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import re
 import socket
@@ -491,13 +492,16 @@ def _slow_headers(conn: Conn) -> None:
 
 
 @LIBRARIES
+@pytest.mark.parametrize("own_client", [True, False], ids=["own-client", "given-client"])
 def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing(
-    library: Library,
+    library: Library, own_client: bool
 ) -> None:
-    """The standard aborts the fetch: the response that comes after close() is dropped."""
-    with SSEServer() as server:
+    """The standard aborts the fetch: the response that comes after close() is dropped
+    (a client the source made is closed at once; one it was given is left open)."""
+    module = importlib.import_module(library)
+    with SSEServer() as server, module.Client() as client:
         url = server.route("/s", _slow_headers)
-        source = EventSource(url, library=library)
+        source = EventSource(url, library=library, client=None if own_client else client)
         closer = threading.Timer(0.2, source.close)
         closer.start()
         assert list(source) == []
@@ -505,6 +509,7 @@ def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing(
         assert _state(source) is ReadyState.CLOSED
         assert source.last_event_id == ""
         assert len(server.requests_to("/s")) == 1
+        assert not client.is_closed
 
 
 @ASYNC_LIBRARIES
@@ -563,7 +568,8 @@ def test_the_parser_factory_gets_the_last_event_id_to_start_from() -> None:
 
 def test_a_factory_of_the_old_signature_starts_each_connection_with_no_id() -> None:
     """A zero-argument factory is still called, with no argument; its parser starts from
-    no ID, so an event before the stream's first `id` carries "" (and resets the source's)."""
+    no ID, so an event before the stream's first `id` carries "", but the source keeps
+    its last event ID, and the next request resumes from it."""
     with SSEServer() as server:
         url = server.route(
             "/s",
@@ -579,7 +585,7 @@ def test_a_factory_of_the_old_signature_starts_each_connection_with_no_id() -> N
         assert [r.headers.get("last-event-id") for r in server.requests_to("/s")] == [
             None,
             "1",
-            None,
+            "1",
         ]
 
 

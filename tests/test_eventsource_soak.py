@@ -1,5 +1,8 @@
 """Many drops at random points, inside lines, CRLFs and UTF-8 characters: every event
-arrives exactly once, in order, and each request resumes from the last whole event."""
+arrives exactly once, in order, and each request resumes from the last whole event.
+
+The last test runs 200 AsyncEventSources at once through 2,000 drops and measures that
+memory stays flat; ``SSEFLOW_SOAK_SCALE=10`` makes it ten times bigger."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -20,6 +22,8 @@ from llm_streams import TEXT
 from sse_server import Conn, Route, SSEServer, static
 
 import sseflow.httpx
+import sseflow.httpx2
+import sseflow.sdk
 from sseflow import ConnectionFailed, encode, llm
 
 pytestmark = pytest.mark.timeout(60)
@@ -100,9 +104,11 @@ def test_an_httpx2_error_answer_and_a_wrong_content_type() -> None:
                 llm.read(response)
             with (
                 client.stream("POST", html) as response,
-                pytest.raises(ConnectionFailed, match="text/html"),
+                pytest.raises(sseflow.httpx2.SSEError, match="text/html") as wrong2,
             ):
                 llm.read(response)
+            assert isinstance(wrong2.value, ConnectionFailed)
+            assert isinstance(wrong2.value, httpx2.TransportError)
         with httpx.Client() as plain, plain.stream("POST", html) as response:
             with pytest.raises(sseflow.httpx.SSEError, match="text/html") as wrong:
                 llm.read(response)
@@ -136,6 +142,16 @@ def test_openai_stream_objects(server: SSEServer) -> None:
         with client.responses.create(model="gpt-4.1", input="Hello", stream=True) as responses:
             check(llm.read(responses), "openai-responses", "req_r")
     assert [r.method for r in server.requests_to("/v1/chat/completions")] == ["POST"] * 3
+
+
+def test_a_client_with_sseflow_installed(server: SSEServer) -> None:
+    with sseflow.sdk.install(_openai(server)) as client:
+        create: Any = client.chat.completions.create
+        with create(model="gpt-4o", messages=MESSAGES, stream=True) as stream:
+            check(llm.read(stream), "openai-chat", "req_c")
+        with create(model="gpt-4o", messages=MESSAGES, stream=True) as stream:
+            pieces = [chunk.choices[0].delta.content for chunk in stream if chunk.choices]
+        assert "".join(piece or "" for piece in pieces) == TEXT
 
 
 def test_openai_async_stream_objects(server: SSEServer) -> None:
@@ -296,3 +312,18 @@ def test_a_body_that_never_ends_after_the_terminal_event_is_given_up() -> None:
         assert completion.ok
         assert completion.anomalies[-1].message.startswith("stopped reading after the terminal")
         assert server.connections == 3  # each given up: closed, not reused
+
+
+def test_reading_imports_no_client_unless_given_one_of_its_objects() -> None:
+    code = (
+        "import sys\n"
+        "from sseflow import llm\n"
+        "assert llm.read(llm.sample('openai-chat-completed')).ok\n"
+        "assert llm.read(iter([llm.sample('gemini-completed')])).ok\n"
+        "clients = ('httpx', 'httpx2', 'openai', 'anthropic', 'groq', 'jiter', 'aiohttp')\n"
+        "print([name for name in clients if name in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]", result.stderr

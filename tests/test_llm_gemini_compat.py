@@ -253,6 +253,10 @@ def test_usage_in_the_last_content_chunk_or_in_x_groq() -> None:
         _chat(_chunk("Hi"), _chunk(None, "stop", x_groq={"id": "req_1", "usage": usage}), "[DONE]")
     )
     assert (groq.status, groq.usage, groq.output_tokens) == ("completed", usage, 2)
+    # vLLM's usage-only last chunk may have "choices": null, or no choices at all.
+    for last in ({"id": "c1", "choices": None, "usage": usage}, {"id": "c1", "usage": usage}):
+        vllm = read_every_way(_chat(_chunk("Hi", "stop"), last, "[DONE]"))
+        assert (vllm.status, vllm.output_tokens, vllm.anomalies) == ("completed", 2, ())
 
 
 def test_a_server_that_never_sends_a_finish_reason() -> None:

@@ -27,14 +27,13 @@ from hypothesis.stateful import (
 import sseflow
 from sseflow import ConnectionFailed, Event, LimitExceeded, Parser, RetriesExhausted, reference
 from sseflow._http import STREAM_HEADERS
+from sseflow._options import DEFAULT_RETRY, Options
 from sseflow._reconnect import (
-    DEFAULT_RETRY,
     LONGEST_WAIT,
     Closed,
     Connect,
     Fail,
     Machine,
-    Options,
     Read,
     ReadyState,
     RetryableStatus,
@@ -186,7 +185,9 @@ def test_the_parser_starts_from_the_last_event_id() -> None:
 
 
 def test_a_factory_without_arguments_starts_with_no_id() -> None:
-    """The old signature is still called, with no argument: its parser starts from no ID."""
+    """The old signature is still called, with no argument: its parser starts from no ID,
+    but the source keeps its own last event ID until the stream sets one, so the next
+    request still resumes (a drop before the first `id` must not replay the stream)."""
     made: list[Parser[Event]] = []
 
     def factory() -> Parser[Event]:
@@ -199,8 +200,18 @@ def test_a_factory_without_arguments_starts_with_no_id() -> None:
     assert header(request, "Last-Event-ID") == ["41"]
     assert isinstance(machine.opened(200, STREAM, now=0.0, jitter=0.0), Read)
     assert [e.id for e in machine.receive(b"data: a\n\n")] == [""]
-    assert machine.last_event_id == ""
-    assert len(made) == 1
+    assert machine.last_event_id == "41"
+    assert isinstance(machine.dropped(OSError("reset"), idle=False, jitter=0.0), Wait)
+    request = machine.connect()
+    assert isinstance(request, Connect)
+    assert header(request, "Last-Event-ID") == ["41"]
+    assert isinstance(machine.opened(200, STREAM, now=0.0, jitter=0.0), Read)
+    assert [e.id for e in machine.receive(b"id: 42\ndata: b\n\ndata: c\n\nid\n\n")] == [
+        "42",
+        "42",
+    ]
+    assert machine.last_event_id == "42"  # the empty `id` line is not seen through it
+    assert len(made) == 2
 
 
 def test_a_limit_is_raised_after_the_events_before_it() -> None:
@@ -529,6 +540,7 @@ class Reconnection(RuleBasedStateMachine):
         splits=st.lists(st.integers(0, 10_000), max_size=6),
         end=st.sampled_from(["end", "drop", "idle"]),
         close_after=st.none() | st.integers(0, 4),
+        heartbeat=st.booleans(),
         jitter=st.floats(0, 1),
     )
     def stream(
@@ -539,9 +551,11 @@ class Reconnection(RuleBasedStateMachine):
         splits: list[int],
         end: str,
         close_after: int | None,
+        heartbeat: bool,
         jitter: float,
     ) -> None:
-        """A 200 that sends ``retry``, whole events from the resume point and ``cut``
+        """A 200 that sends ``retry``, whole events from the resume point (with a comment,
+        a heartbeat, before each if ``heartbeat``) and ``cut``
         bytes of the next (0: cut between events), split into chunks anywhere."""
         assert self.machine is not None
         start = len(self.delivered)
@@ -555,10 +569,11 @@ class Reconnection(RuleBasedStateMachine):
             return
         assert isinstance(step, Read)
         assert state(self.machine) is ReadyState.OPEN
+        comment = b": ping\r\n" if heartbeat else b""
         body = (b"" if retry is None else sseflow.encode(retry=retry)) + b"".join(
-            WIRE[start : start + events]
+            comment + event for event in WIRE[start : start + events]
         )
-        body += WIRE[start + events][:cut]
+        body += comment + WIRE[start + events][:cut]
         at = sorted({split % (len(body) + 1) for split in splits})
         chunks = [body[a:b] for a, b in zip([0, *at], [*at, len(body)], strict=True)]
         oracle = reference.Parser(last_event_id=self.machine.last_event_id)
@@ -616,4 +631,4 @@ class Reconnection(RuleBasedStateMachine):
 
 
 TestReconnection = Reconnection.TestCase
-TestReconnection.settings = settings(stateful_step_count=25, max_examples=200)
+TestReconnection.settings = settings(stateful_step_count=25)  # examples: the profile's

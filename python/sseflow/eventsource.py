@@ -34,15 +34,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from sseflow._native import Event, Parser
+from sseflow._options import DEFAULT_MAX_DELAY, DEFAULT_RETRY, Headers, Options
 from sseflow._reconnect import (
-    DEFAULT_MAX_DELAY,
-    DEFAULT_RETRY,
     Closed,
     Connect,
     Fail,
-    Headers,
     Machine,
-    Options,
     Read,
     ReadyState,
     Reconnect,
@@ -90,7 +87,6 @@ class _Source(Generic[_Client]):
     CONNECTING: Final = ReadyState.CONNECTING
     OPEN: Final = ReadyState.OPEN
     CLOSED: Final = ReadyState.CLOSED
-    _SYNC: bool
 
     def __init__(
         self,
@@ -309,8 +305,6 @@ class EventSource(_Source["_SyncClient"]):
     :meth:`close`. Reconnections are logged on the ``sseflow.eventsource`` logger.
     """
 
-    _SYNC = True
-
     def _setup(self, client: object, library: object) -> None:
         self._transport = sync_transport(client, library)
         self._wake = threading.Event()
@@ -373,8 +367,6 @@ class AsyncEventSource(_Source["httpx.AsyncClient | httpx2.AsyncClient | aiohttp
     ``"aiohttp"``. Cancelling the task that iterates it closes the
     connection at once; so does leaving the ``async with``.
     """
-
-    _SYNC = False
 
     def _setup(self, client: object, library: object) -> None:
         self._transport = async_transport(client, library)

@@ -9,12 +9,12 @@ is, so each is looked up in ``sys.modules``.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import sys
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sseflow import _httpx_family as family
 from sseflow._http import check_event_stream
 from sseflow.errors import ConnectionFailed
 from sseflow.llm._errors import ProviderError, provider_error
@@ -92,18 +92,15 @@ def http_error(status: int, body: bytes, format: str, request_id: str | None) ->
 
 
 def check_response(response: Any) -> None:
-    """Raises unless the response is an event stream: the error of the client's wrapper
-    (``sseflow.httpx.SSEError`` for httpx, ``sseflow.httpx2``'s for httpx2), else
-    :class:`sseflow.ConnectionFailed`."""
+    """Raises unless the response is an event stream: the ``SSEError`` of the client's
+    wrapper (``sseflow.httpx`` for httpx, ``sseflow.httpx2`` for httpx2)."""
     for client, wrapper in zip(_CLIENTS, _SSEFLOW_WRAPPERS, strict=True):
         module = sys.modules.get(client)
         if module is not None and isinstance(response, module.Response):
-            if importlib.util.find_spec(wrapper) is not None:
-                check = getattr(importlib.import_module(wrapper), "check_response", None)
-                if check is not None:
-                    check(response)
-                    return
-            break
+            # The wrapper imports only its client, which is imported already.
+            error = importlib.import_module(wrapper).SSEError
+            family.check_response(response, error)
+            return
     check_event_stream(response.status_code, response.headers.get("content-type"), ConnectionFailed)
 
 
