@@ -51,7 +51,8 @@ def test_connect_sse_reads_events_and_sends_the_stream_headers() -> None:
         assert events[1].json() == {"n": 2}
         request = server.requests_to("/s")[0]
         assert request.headers["accept"] == "text/event-stream"
-        assert request.headers["cache-control"] == "no-store"
+        assert request.headers["cache-control"] == "no-cache"
+        assert request.headers["pragma"] == "no-cache"
         assert request.headers["x-a"] == "b"
 
 

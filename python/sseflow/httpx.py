@@ -87,8 +87,9 @@ def connect_sse(
         url: the URL.
         parser_factory: makes the parser (default :class:`sseflow.Parser`).
         **kwargs: passed to ``client.stream()`` (``headers``, ``params``,
-            ``json``, ``timeout``...). ``Accept: text/event-stream`` and
-            ``Cache-Control: no-store`` are added to the headers.
+            ``json``, ``timeout``...). ``Accept: text/event-stream``,
+            ``Cache-Control: no-cache`` and ``Pragma: no-cache`` are added to
+            the headers.
 
     Returns:
         A context manager giving the :class:`EventSource`; leaving it closes
