@@ -66,7 +66,7 @@ def at_call(call: Callable[[], object], error: type[BaseException], *fragments: 
 
 FEED = "feed() expects a bytes-like object (bytes, bytearray, memoryview), got "
 CHUNK_SIZE_TYPE = "chunk_size must be an int, got "
-MADE_NO_PARSER = "parser_factory must return a parser (with feed() and close()), got int"
+MADE_NO_PARSER = "parser_factory must return a parser (with parse() and close()), got int"
 NOT_CALLABLE = "parser_factory must be a callable returning a parser"
 
 A = b"data: a\n\n"

@@ -35,7 +35,8 @@ def test_sse_is_a_drop_in_for_client_sse() -> None:
         assert _fields(ours) == _fields(their_events)
         request = server.requests_to("/s")[1]
         assert request.headers["accept"] == "text/event-stream"
-        assert request.headers["cache-control"] == "no-store"
+        assert request.headers["cache-control"] == "no-cache"
+        assert request.headers["pragma"] == "no-cache"
         assert request.headers["x-a"] == "b"
 
 

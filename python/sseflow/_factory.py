@@ -10,7 +10,7 @@ argument, is called with none; its parser then starts with no ID.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeVar
 
 from sseflow._checks import type_name
@@ -27,6 +27,8 @@ class ParserLike(Protocol[_Item_co]):
     """What the readers and sources use of a parser; both ``Parser`` classes are one."""
 
     def feed(self, data: Buffer, /) -> None: ...
+    def parse(self, data: Buffer, /) -> Sequence[_Item_co]: ...
+    def events(self) -> Sequence[_Item_co]: ...
     def close(self) -> None: ...
     def __iter__(self) -> Iterator[_Item_co]: ...
     def __next__(self) -> _Item_co: ...
@@ -85,15 +87,15 @@ def new_parser(
     that it made a parser.
 
     Raises:
-        TypeError: the result has no ``feed()`` or no ``close()``.
+        TypeError: the result has no ``parse()`` or no ``close()``.
     """
     if last_event_id is None:
         parser = parser_factory()
     else:
         parser = parser_factory(last_event_id=last_event_id)  # type: ignore[call-arg]
-    if not (callable(getattr(parser, "feed", None)) and callable(getattr(parser, "close", None))):
+    if not (callable(getattr(parser, "parse", None)) and callable(getattr(parser, "close", None))):
         raise TypeError(
-            "parser_factory must return a parser (with feed() and close()), "
+            "parser_factory must return a parser (with parse() and close()), "
             f"got {type_name(parser)}"
         )
     return parser

@@ -481,10 +481,11 @@ class Machine:
             raise Closed
         limit: LimitExceeded | None = None
         try:
-            parser.feed(chunk)
+            events = parser.parse(chunk)
         except LimitExceeded as error:
             limit = error
-        for event in parser:
+            events = parser.events()
+        for event in events:
             self.last_event_id = event.id
             self._delivered = True
             yield event
