@@ -242,12 +242,13 @@ def _sseflow_reference(client: httpx2.Client) -> tuple[int, int]:
 
 
 def _floor(client: httpx2.Client, ready: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
-    """No parsing: the response's chunks, and for each the events it completes built from
-    pre-split fields (as benches.peers.floor does for the parsers)."""
+    """No parsing: the response's raw chunks (the least a reader takes them with), and for
+    each the events it completes built from pre-split fields (as benches.peers.floor does
+    for the parsers)."""
     event_type = sseflow.Event
     count = total = 0
     with client.stream("GET", "http://sse.invalid/") as response:
-        for _chunk, events in zip(response.iter_bytes(), ready, strict=True):
+        for _chunk, events in zip(response.iter_raw(), ready, strict=True):
             for name, data, event_id, retry in events:
                 event = event_type(name, data.decode("utf-8", "replace"), event_id, retry)
                 count += 1
