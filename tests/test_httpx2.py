@@ -179,3 +179,15 @@ def test_a_content_coding_is_undone(coding: str) -> None:
                 module.connect_sse(client, "GET", url) as source,
             ):
                 assert [event.data for event in source.iter_sse()] == ["first", "second"]
+
+
+def test_a_response_read_already_gives_its_content() -> None:
+    with SSEServer() as server:
+        url = server.route("/s", static(encode("first") + encode("second")))
+        for module in (sseflow.httpx, sseflow.httpx2):
+            library = httpx2 if module is sseflow.httpx2 else httpx
+            with library.Client() as client:
+                response = client.get(url)  # read whole, not streamed
+                assert response.is_stream_consumed
+                events = module.EventSource(response).iter_sse()
+                assert [event.data for event in events] == ["first", "second"]

@@ -73,15 +73,18 @@ def check_response(response: Any, error: type[ConnectionFailed]) -> None:
         raise
 
 
-def _encoded(response: Any) -> bool:
-    """Whether the body has a content coding (gzip...) to undo.
+def _raw_is_enough(response: Any) -> bool:
+    """Whether the raw chunks are the body: it has no content coding (gzip...) to
+    undo and was not read already (``iter_bytes()`` then gives the content read).
 
-    Without one the readers take the raw chunks: the same bytes as
-    ``iter_bytes()``, without its per-chunk decoder steps (half the cost of a
-    small chunk). Neither is given a chunk size, which would hold bytes back.
+    The raw chunks are the same bytes as ``iter_bytes()`` without its per-chunk
+    decoder steps (half the cost of a small chunk). Neither is given a chunk
+    size, which would hold bytes back.
     """
+    if response.is_stream_consumed:
+        return False
     coding = response.headers.get("content-encoding")
-    return coding is not None and coding.strip().lower() not in ("", "identity")
+    return coding is None or coding.strip().lower() in ("", "identity")
 
 
 class BaseEventSource(Generic[ResponseT]):
@@ -124,7 +127,7 @@ class BaseEventSource(Generic[ResponseT]):
         """
         check_response(self._response, self.library.error)
         response: Any = self._response
-        chunks = response.iter_bytes() if _encoded(response) else response.iter_raw()
+        chunks = response.iter_raw() if _raw_is_enough(response) else response.iter_bytes()
         return iter_events(
             chunks,
             raise_on_truncated=raise_on_truncated,
@@ -150,7 +153,7 @@ class BaseEventSource(Generic[ResponseT]):
         """
         check_response(self._response, self.library.error)
         response: Any = self._response
-        chunks = response.aiter_bytes() if _encoded(response) else response.aiter_raw()
+        chunks = response.aiter_raw() if _raw_is_enough(response) else response.aiter_bytes()
         events = aiter_events(
             chunks,
             raise_on_truncated=raise_on_truncated,
