@@ -290,6 +290,10 @@ def test_copies_of_an_installed_client_parse_with_sseflow_too() -> None:
         for made in (client.with_options(timeout=30), client.copy(max_retries=1)):
             assert made is not client
             assert "".join(content or "" for _, content in api.read(made)) == ANSWER
+        # Installing again replaces the options, on the client and its copies.
+        again = sseflow.sdk.install(client, max_event_size=64)
+        with pytest.raises(LimitExceeded):
+            api.read(again.with_options(timeout=30))
         # Other clients of the same class keep their own decoder.
         with pytest.raises(json.JSONDecodeError):
             api.read(make_client(api.name, copy_server.url("")))

@@ -184,7 +184,7 @@ def install(
 def _put(client: Any, decoder: SSEDecoder) -> None:
     """Sets ``decoder`` on ``client`` and on the clients its copies make."""
     client._make_sse_decoder = lambda: decoder
-    copy = client.copy
+    copy = type(client).copy.__get__(client)  # the SDK's own, even if installed before
 
     def copy_installed(*args: Any, **kwargs: Any) -> Any:
         copied = copy(*args, **kwargs)
