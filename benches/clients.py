@@ -14,7 +14,9 @@ benches/clients.md):
   both ways.
 - **httpx2**: httpx2's ``client.sse()`` against ``sseflow.httpx2.sse()`` (and, through it,
   the pure-Python reference) on the same in-memory responses of the wrapper workloads; the
-  floor reads the same response's bytes and parses nothing.
+  floor reads the same response's raw chunks and builds the events from pre-split fields.
+- **httpx**: ``sseflow.httpx`` against httpx-sse (benches/wrappers.py's readers and
+  responses), one event per chunk and in 16 KiB chunks, with the same floor.
 
 Every run checks what it read against what the stream holds.
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import anthropic
+import httpx
 import httpx2
 import openai
 
@@ -40,12 +43,14 @@ import sseflow.httpx2
 import sseflow.reference
 import sseflow.sdk
 from benches.workloads import Spec, Workload, cached, specs
+from benches.wrappers import httpx_sse_sync, sseflow_httpx, transport
 from sseflow.llm._samples import anthropic_events, chat_events
 
 HERE: Final = Path(__file__).resolve().parent
 SEGMENT: Final = 1460
 """Bytes of payload in one TCP segment of a 1,500-byte MTU: the network-sized read."""
 HTTPX2_WORKLOADS: Final = ("chat/16KiB", "chat/per-event", "typed/16KiB", "payload-64KiB/16KiB")
+HTTPX_WORKLOADS: Final = ("chat/16KiB", "chat/per-event")
 DECODERS: Final = ("sdk", "sseflow", "floor")
 
 
@@ -241,7 +246,9 @@ def _sseflow_reference(client: httpx2.Client) -> tuple[int, int]:
         return _httpx2_tally(source)
 
 
-def _floor(client: httpx2.Client, ready: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
+def _floor(
+    client: httpx2.Client | httpx.Client, ready: Sequence[tuple[Any, ...]]
+) -> tuple[int, int]:
     """No parsing: the response's raw chunks (the least a reader takes them with), and for
     each the events it completes built from pre-split fields (as benches.peers.floor does
     for the parsers)."""
@@ -292,6 +299,23 @@ def httpx2_times(plan: Plan) -> dict[tuple[str, str], float]:
     return out
 
 
+def httpx_times(plan: Plan) -> dict[tuple[str, str], float]:
+    """``sseflow.httpx`` against httpx-sse and the floor (benches/wrappers.py's responses),
+    one event per chunk and in 16 KiB chunks: ``{(workload, reader): s}``."""
+    out: dict[tuple[str, str], float] = {}
+    for spec in specs(plan.scale):
+        if spec.name not in HTTPX_WORKLOADS:
+            continue
+        workload = cached(spec)
+        expected = (workload.events, workload.data_len)
+        for name, read in (("sseflow.httpx", sseflow_httpx), ("httpx-sse", httpx_sse_sync)):
+            out[spec.name, name] = _best(partial(read, workload), plan.repeats, expected)
+        with httpx.Client(transport=transport(workload), trust_env=False) as client:
+            floor = partial(_floor, client, workload.ready)
+            out[spec.name, "floor"] = _best(floor, plan.repeats, expected)
+    return out
+
+
 def _httpx2_specs(plan: Plan) -> list[Spec]:
     return [spec for spec in specs(plan.scale) if spec.name in HTTPX2_WORKLOADS]
 
@@ -304,12 +328,25 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
 
 
+def _timed_row(
+    name: str, times: Sequence[float], peer: float, ours: float, floor: float
+) -> list[str]:
+    """A table row: the times in ms, then the peer's time over ours and ours over the floor's."""
+    return [
+        name,
+        *(f"{t * 1e3:.2f} ms" for t in times),
+        f"{peer / ours:.2f}x",
+        f"{ours / floor:.2f}x",
+    ]
+
+
 def report(plan: Plan) -> str:
     """Runs everything once and returns the markdown."""
     started = time.monotonic()
     per_token = openai_per_token(plan)
     big = anthropic_big_event(plan)
     httpx2_cpu = httpx2_times(plan)
+    httpx_cpu = httpx_times(plan)
     rows = [["part", "SDK's decoder µs/token", "sseflow µs/token", "floor µs/token"]]
     rows[0] += ["SDK / sseflow", "sseflow / floor"]
     for part in ("stream", "events"):
@@ -331,10 +368,14 @@ def report(plan: Plan) -> str:
     for spec in _httpx2_specs(plan):
         times = [httpx2_cpu[spec.name, name] for name in names]
         theirs, ours, floor = times[0], times[1], times[3]
-        ratios = [f"{theirs / ours:.2f}x", f"{ours / floor:.2f}x"]
-        httpx2_rows.append([spec.name, *(f"{t * 1e3:.2f} ms" for t in times), *ratios])
+        httpx2_rows.append(_timed_row(spec.name, times, theirs, ours, floor))
+    httpx_rows = [["workload", "sseflow.httpx", "httpx-sse", "floor", "httpx-sse / sseflow"]]
+    httpx_rows[0].append("sseflow / floor")
+    for name in HTTPX_WORKLOADS:
+        ours, theirs, floor = (httpx_cpu[name, r] for r in ("sseflow.httpx", "httpx-sse", "floor"))
+        httpx_rows.append(_timed_row(name, (ours, theirs, floor), theirs, ours, floor))
     versions = ", ".join(
-        f"{module.__name__} {module.__version__}" for module in (openai, anthropic, httpx2)
+        f"{module.__name__} {module.__version__}" for module in (openai, anthropic, httpx2, httpx)
     )
     return "\n".join(
         [
@@ -357,6 +398,10 @@ def report(plan: Plan) -> str:
             "## httpx2: `client.sse()` against `sseflow.httpx2.sse()`, in-memory responses",
             "",
             _table(httpx2_rows),
+            "",
+            "## httpx: `sseflow.httpx` against httpx-sse, in-memory responses",
+            "",
+            _table(httpx_rows),
             "",
         ]
     )

@@ -31,8 +31,14 @@ def test_httpx2_readers_read_every_workload(benchmark: Any) -> None:
     assert {workload for workload, _ in times} == set(clients.HTTPX2_WORKLOADS)
 
 
+def test_httpx_readers_read_every_workload(benchmark: Any) -> None:
+    times = benchmark.pedantic(clients.httpx_times, args=(clients.TINY,), rounds=1)
+    assert {name for _, name in times} == {"sseflow.httpx", "httpx-sse", "floor"}
+    assert {workload for workload, _ in times} == set(clients.HTTPX_WORKLOADS)
+
+
 def test_the_report_has_every_table() -> None:
     text = clients.report(clients.TINY)
-    for heading in ("## OpenAI SDK", "## Anthropic SDK", "## httpx2"):
+    for heading in ("## OpenAI SDK", "## Anthropic SDK", "## httpx2", "## httpx:"):
         assert heading in text
     assert "nan" not in text

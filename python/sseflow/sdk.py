@@ -109,17 +109,21 @@ def _raw_lines(event: Event[str | None], previous_id: str) -> list[str]:
 
     The parser keeps no lines, so they are rebuilt in a fixed order (``event``,
     ``id`` when it changed, ``retry``, then one ``data`` line per line of data),
-    each field with one space after its colon.
+    each field with one space after its colon (none for an empty value).
     """
     raw = []
     if event.event is not None:
-        raw.append(f"event: {event.event}")
+        raw.append(_line("event", event.event))
     if event.id != previous_id:
-        raw.append(f"id: {event.id}")
+        raw.append(_line("id", event.id))
     if event.retry is not None:
         raw.append(f"retry: {event.retry}")
-    raw.extend(f"data: {line}" for line in event.data.split("\n"))
+    raw.extend(_line("data", line) for line in event.data.split("\n"))
     return raw
+
+
+def _line(name: str, value: str) -> str:
+    return f"{name}: {value}" if value else f"{name}:"
 
 
 def install(
