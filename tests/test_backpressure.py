@@ -167,6 +167,7 @@ ASYNC_READERS: dict[str, AsyncReader] = {
     "aiohttp.iter_sse": read_aiohttp,
     "AsyncEventSource-httpx": read_async_event_source("httpx"),
     "AsyncEventSource-httpx2": read_async_event_source("httpx2"),
+    "AsyncEventSource-aiohttp": read_async_event_source("aiohttp"),
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import re
 import socket
 import threading
 import time
@@ -28,9 +30,11 @@ from sseflow import (
 
 pytestmark = pytest.mark.timeout(30)
 
-Library = Literal["httpx", "httpx2"]
+Library = Literal["httpx", "httpx2", "aiohttp"]
 LIBRARIES = pytest.mark.parametrize("library", ["httpx", "httpx2"])
-"""The behaviours that depend on the HTTP client run on both libraries."""
+"""The behaviours that depend on the HTTP client run on every library."""
+ASYNC_LIBRARIES = pytest.mark.parametrize("library", ["httpx", "httpx2", "aiohttp"])
+USER_AGENTS = {"httpx": r"^python-httpx/", "httpx2": r"^python-httpx2/", "aiohttp": r" aiohttp/"}
 
 EVENTS = numbered_events(30)
 L = len(EVENTS[0])  # "id: 1\n..." is one byte shorter than the two-digit ids, which do not matter
@@ -73,7 +77,7 @@ def _check_resumption(server: SSEServer, events: list[Event], library: Library) 
         assert request.headers["cache-control"] == "no-cache"
         assert request.headers["pragma"] == "no-cache"
         assert request.headers["x-token"] == "t"
-        assert request.headers["user-agent"].startswith(f"python-{library}/")
+        assert re.search(USER_AGENTS[library], request.headers["user-agent"])
 
 
 def _state(source: EventSource | AsyncEventSource) -> ReadyState:
@@ -106,7 +110,7 @@ def test_sync_every_event_exactly_once_across_drops(mode: str, library: Library)
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
-@LIBRARIES
+@ASYNC_LIBRARIES
 def test_async_every_event_exactly_once_across_drops(mode: str, library: Library) -> None:
     async def run(url: str) -> list[Event]:
         events: list[Event] = []
@@ -363,7 +367,7 @@ def test_break_closes_the_connection_promptly() -> None:
             assert not client.is_closed  # a client the caller gave stays open
 
 
-@LIBRARIES
+@ASYNC_LIBRARIES
 def test_cancelling_the_async_consumer_closes_the_server_side(library: Library) -> None:
     def route(conn: Conn) -> None:
         conn.start()
@@ -488,13 +492,16 @@ def _slow_headers(conn: Conn) -> None:
 
 
 @LIBRARIES
+@pytest.mark.parametrize("own_client", [True, False], ids=["own-client", "given-client"])
 def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing(
-    library: Library,
+    library: Library, own_client: bool
 ) -> None:
-    """The standard aborts the fetch: the response that comes after close() is dropped."""
-    with SSEServer() as server:
+    """The standard aborts the fetch: the response that comes after close() is dropped
+    (a client the source made is closed at once; one it was given is left open)."""
+    module = importlib.import_module(library)
+    with SSEServer() as server, module.Client() as client:
         url = server.route("/s", _slow_headers)
-        source = EventSource(url, library=library)
+        source = EventSource(url, library=library, client=None if own_client else client)
         closer = threading.Timer(0.2, source.close)
         closer.start()
         assert list(source) == []
@@ -502,9 +509,10 @@ def test_close_while_the_request_is_pending_stays_closed_and_yields_nothing(
         assert _state(source) is ReadyState.CLOSED
         assert source.last_event_id == ""
         assert len(server.requests_to("/s")) == 1
+        assert not client.is_closed
 
 
-@LIBRARIES
+@ASYNC_LIBRARIES
 def test_aclose_soon_after_iteration_starts_stays_closed_and_yields_nothing(
     library: Library,
 ) -> None:
@@ -578,3 +586,43 @@ def test_a_factory_of_the_old_signature_starts_each_connection_with_no_id() -> N
             "1",
             None,
         ]
+
+
+@ASYNC_LIBRARIES
+def test_async_idle_timeout_close_inside_the_loop_and_a_utf8_last_event_id(
+    library: Library,
+) -> None:
+    def first(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("a", id="\u00e9", retry=10))
+        conn.idle(10)  # silence: the idle timeout ends the connection
+
+    def second(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("b") + encode("c"))
+        conn.idle(10)
+
+    async def run(url: str, heard: list[Reconnect]) -> list[Event]:
+        got: list[Event] = []
+        source = AsyncEventSource(url, library=library, idle_timeout=0.3, on_reconnect=heard.append)
+        async with source:
+            async for event in source:
+                assert source.ready_state is ReadyState.OPEN
+                got.append(event)
+                if event.data == "b":
+                    source.close()  # inside the loop: no further event, no reconnection
+            assert source.ready_state is ReadyState.CLOSED
+        return got
+
+    heard: list[Reconnect] = []
+    with SSEServer() as server:
+        url = server.route("/s", sequence(first, second))
+        got = asyncio.run(run(url, heard))
+        assert [(e.data, e.id) for e in got] == [("a", "\u00e9"), ("b", "\u00e9")]
+        assert [r.reason for r in heard] == ["idle timeout: no bytes for 0.3 s"]
+        requests = server.requests_to("/s")
+        assert len(requests) == 2
+        # Sent UTF-8 encoded (the test server reads headers as Latin-1).
+        assert requests[1].headers["last-event-id"] == "\u00e9".encode().decode("latin-1")
+        assert requests[0].hung_up is not None
+        assert server.wait_for(lambda: requests[1].hung_up is not None)

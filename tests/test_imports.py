@@ -11,7 +11,7 @@ CHECK = textwrap.dedent(
     import sys
     import sseflow, sseflow.reference, sseflow.cli, sseflow.sdk
     third_party = {"typing_extensions", "httpx", "aiohttp", "requests", "asyncio", "anyio"}
-    third_party |= {"httpx2", "openai", "anthropic", "groq", "mcp"}
+    third_party |= {"httpx2", "openai", "anthropic", "groq", "mcp", "pyspark", "py4j", "pyarrow"}
     print(sorted(third_party & {name.partition(".")[0] for name in sys.modules}))
     """
 )

@@ -27,14 +27,13 @@ from hypothesis.stateful import (
 import sseflow
 from sseflow import ConnectionFailed, Event, LimitExceeded, Parser, RetriesExhausted, reference
 from sseflow._http import STREAM_HEADERS
+from sseflow._options import DEFAULT_RETRY, Options
 from sseflow._reconnect import (
-    DEFAULT_RETRY,
     LONGEST_WAIT,
     Closed,
     Connect,
     Fail,
     Machine,
-    Options,
     Read,
     ReadyState,
     RetryableStatus,
@@ -529,6 +528,7 @@ class Reconnection(RuleBasedStateMachine):
         splits=st.lists(st.integers(0, 10_000), max_size=6),
         end=st.sampled_from(["end", "drop", "idle"]),
         close_after=st.none() | st.integers(0, 4),
+        heartbeat=st.booleans(),
         jitter=st.floats(0, 1),
     )
     def stream(
@@ -539,9 +539,11 @@ class Reconnection(RuleBasedStateMachine):
         splits: list[int],
         end: str,
         close_after: int | None,
+        heartbeat: bool,
         jitter: float,
     ) -> None:
-        """A 200 that sends ``retry``, whole events from the resume point and ``cut``
+        """A 200 that sends ``retry``, whole events from the resume point (with a comment,
+        a heartbeat, before each if ``heartbeat``) and ``cut``
         bytes of the next (0: cut between events), split into chunks anywhere."""
         assert self.machine is not None
         start = len(self.delivered)
@@ -555,10 +557,11 @@ class Reconnection(RuleBasedStateMachine):
             return
         assert isinstance(step, Read)
         assert state(self.machine) is ReadyState.OPEN
+        comment = b": ping\r\n" if heartbeat else b""
         body = (b"" if retry is None else sseflow.encode(retry=retry)) + b"".join(
-            WIRE[start : start + events]
+            comment + event for event in WIRE[start : start + events]
         )
-        body += WIRE[start + events][:cut]
+        body += comment + WIRE[start + events][:cut]
         at = sorted({split % (len(body) + 1) for split in splits})
         chunks = [body[a:b] for a, b in zip([0, *at], [*at, len(body)], strict=True)]
         oracle = reference.Parser(last_event_id=self.machine.last_event_id)
@@ -616,4 +619,4 @@ class Reconnection(RuleBasedStateMachine):
 
 
 TestReconnection = Reconnection.TestCase
-TestReconnection.settings = settings(stateful_step_count=25, max_examples=200)
+TestReconnection.settings = settings(stateful_step_count=25)  # examples: the profile's

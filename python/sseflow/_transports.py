@@ -6,9 +6,8 @@ the body as chunks of bytes, read only as fast as the loop iterates them. A
 transport also says which errors are drops (to reconnect after) and which of
 those is the idle timeout, and can abort what it has open.
 
-httpx and httpx2 share one implementation (httpx2 keeps httpx's API), imported
-only when a source uses it. Another client library (aiohttp) is another pair of
-classes with the same methods.
+httpx and httpx2 share one implementation (httpx2 keeps httpx's API); aiohttp,
+async only, has its own. Each library is imported only when a source uses it.
 """
 
 from __future__ import annotations
@@ -17,37 +16,39 @@ import contextlib
 import importlib
 import socket
 from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeAlias, TypeVar
 
 from sseflow._checks import type_name
 
 if TYPE_CHECKING:
     from sseflow._reconnect import Connect
 
-LIBRARIES: Final = ("httpx", "httpx2")
-"""The HTTP client libraries a source can use; the first is the default."""
+_Body = TypeVar("_Body")
+
+CLIENTS: Final = {"httpx": "Client", "httpx2": "Client"}
+"""The libraries ``EventSource`` can use (the first is the default), with their client class."""
+ASYNC_CLIENTS: Final = {"httpx": "AsyncClient", "httpx2": "AsyncClient", "aiohttp": "ClientSession"}
+"""The same for ``AsyncEventSource``."""
 
 
-class Response(Protocol):
+@dataclass(frozen=True)
+class Opened(Generic[_Body]):
     """An open response, as the loop sees it."""
 
-    @property
-    def status(self) -> int: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-    @property
-    def url(self) -> str: ...
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    """Looked up by lower-case name (the libraries' header mappings ignore case)."""
+    url: str
+    """The URL answered, after redirects."""
+    body: _Body
+    """Its chunks of bytes, read as they are iterated."""
 
 
-class SyncResponse(Response, Protocol):
-    def chunks(self) -> Iterator[bytes]: ...
-
-
-class AsyncResponse(Response, Protocol):
-    def chunks(self) -> AsyncIterator[bytes]: ...
+SyncResponse: TypeAlias = "Opened[Iterator[bytes]]"
+AsyncResponse: TypeAlias = "Opened[AsyncIterator[bytes]]"
 
 
 class SyncTransport(Protocol):
@@ -83,78 +84,75 @@ def _import(name: str) -> ModuleType:
 
 
 def _library_of(client: object) -> str | None:
-    """The library (``httpx`` or ``httpx2``) whose class ``client`` is, looked up
-    without importing anything (a client means its library is imported)."""
+    """The library whose class ``client`` is, looked up without importing anything
+    (a client means its library is imported)."""
     for kind in type(client).__mro__:
         package = kind.__module__.partition(".")[0]
-        if package in LIBRARIES:
+        if package in ASYNC_CLIENTS:
             return package
     return None
 
 
-def pick_library(client: object, library: object, *, sync: bool) -> ModuleType:
-    """The module of the library to use, checking ``client`` and ``library``.
+def _either(classes: list[str]) -> str:
+    return ", ".join(classes[:-1]) + f" or {classes[-1]}" if len(classes) > 1 else classes[0]
+
+
+def _pick(client: object, library: object, *, sync: bool) -> tuple[ModuleType, str]:
+    """The module of the library to use, and its name, checking ``client`` and ``library``.
 
     Raises:
         TypeError: ``client`` is no client of a known library, or the other
             kind (async for sync); ``library`` is no str.
         ValueError: ``library`` names no known library, or not the client's.
     """
+    clients, others = (CLIENTS, ASYNC_CLIENTS) if sync else (ASYNC_CLIENTS, CLIENTS)
+    names = [repr(name) for name in clients]
     if library is not None:
         if not isinstance(library, str):
-            raise TypeError(f"library must be 'httpx', 'httpx2' or None, got {type_name(library)}")
-        if library not in LIBRARIES:
-            raise ValueError(f"library must be 'httpx' or 'httpx2', got {library!r}")
+            raise TypeError(f"library must be {', '.join(names)} or None, got {type_name(library)}")
+        if library not in clients:
+            hint = ": it has no sync client, use AsyncEventSource" if library in others else ""
+            raise ValueError(f"library must be {_either(names)}, got {library!r}{hint}")
     if client is None:
-        return _import(library or LIBRARIES[0])
+        chosen = library or next(iter(clients))
+        return _import(chosen), chosen
     name = _library_of(client)
-    wanted, other = ("Client", "AsyncClient") if sync else ("AsyncClient", "Client")
-    if name is None:
-        raise TypeError(
-            f"client must be an httpx.{wanted}, an httpx2.{wanted} or None, got {type_name(client)}"
-        )
-    module = importlib.import_module(name)
-    if not isinstance(client, getattr(module, wanted)):
+    wanted = clients.get(name or "")
+    module = importlib.import_module(name) if name else None
+    if module is None or wanted is None or not isinstance(client, getattr(module, wanted)):
         hint = ""
-        if isinstance(client, getattr(module, other)):
+        other = others.get(name or "")
+        if module is not None and other and isinstance(client, getattr(module, other)):
             source = "AsyncEventSource" if sync else "EventSource"
             hint = f": use {source} with an {name}.{other}"
-        raise TypeError(f"client must be an {name}.{wanted} or None, got {type_name(client)}{hint}")
+        accepted = [f"{n}.{c}" for n, c in clients.items() if wanted is None or n == name]
+        raise TypeError(
+            f"client must be an {', an '.join(accepted)} or None, got {type_name(client)}{hint}"
+        )
     if library is not None and library != name:
         raise ValueError(f"library is {library!r} but client is an {type_name(client)}")
-    return module
+    return module, str(name)
 
 
-class _HttpxResponse:
+def sync_transport(client: object, library: object) -> SyncTransport:
+    """The transport of an ``EventSource`` (see :func:`_pick` for the errors)."""
+    module, _ = _pick(client, library, sync=True)
+    return HttpxTransport(module, client)
+
+
+def async_transport(client: object, library: object) -> AsyncTransport:
+    """The transport of an ``AsyncEventSource`` (see :func:`_pick` for the errors)."""
+    module, name = _pick(client, library, sync=False)
+    if name == "aiohttp":
+        return AiohttpTransport(module, client)
+    return AsyncHttpxTransport(module, client)
+
+
+def _opened(response: Any, body: _Body) -> Opened[_Body]:
     """An httpx (or httpx2) response, as the loop sees it."""
-
-    def __init__(self, response: Any) -> None:
-        self._response = response
-
-    @property
-    def status(self) -> int:
-        return int(self._response.status_code)
-
-    @property
-    def reason(self) -> str:
-        return str(self._response.reason_phrase)
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        headers: Mapping[str, str] = self._response.headers
-        return headers
-
-    @property
-    def url(self) -> str:
-        return str(self._response.url)
-
-    def chunks(self) -> Any:
-        return self._response.iter_bytes()
-
-
-class _HttpxAsyncResponse(_HttpxResponse):
-    def chunks(self) -> Any:
-        return self._response.aiter_bytes()
+    return Opened(
+        response.status_code, response.reason_phrase, response.headers, str(response.url), body
+    )
 
 
 class _HttpxFamily:
@@ -206,7 +204,7 @@ class HttpxTransport(_HttpxFamily):
         with self._http("Client").stream(**self._arguments(request)) as response:
             self._response = response
             try:
-                yield _HttpxResponse(response)
+                yield _opened(response, response.iter_bytes())
             finally:
                 self._response = None
 
@@ -232,7 +230,7 @@ class AsyncHttpxTransport(_HttpxFamily):
         async with self._http("AsyncClient").stream(**self._arguments(request)) as response:
             self._response = response
             try:
-                yield _HttpxAsyncResponse(response)
+                yield _opened(response, response.aiter_bytes())
             finally:
                 self._response = None
 
@@ -242,3 +240,52 @@ class AsyncHttpxTransport(_HttpxFamily):
             await response.aclose()
         if client is not None:
             await client.aclose()
+
+
+class AiohttpTransport:
+    """``AsyncEventSource`` on an ``aiohttp.ClientSession``."""
+
+    def __init__(self, library: ModuleType, session: Any) -> None:
+        self.library = library
+        # A read timeout is both an aiohttp error and a TimeoutError.
+        self.drops: tuple[type[Exception], ...] = (library.ClientError, TimeoutError)
+        self._session = session
+        self._own_session: Any = None
+        self._response: Any = None
+
+    def is_idle(self, error: Exception) -> bool:
+        return isinstance(error, self.library.SocketTimeoutError)
+
+    @contextlib.asynccontextmanager
+    async def stream(self, request: Connect) -> AsyncIterator[AsyncResponse]:
+        library, connect = self.library, request.connect_timeout
+        session = self._session
+        if session is None:
+            if self._own_session is None:
+                self._own_session = library.ClientSession()
+            session = self._own_session
+        timeout = library.ClientTimeout(
+            total=None, connect=connect, sock_connect=connect, sock_read=request.idle_timeout
+        )
+        # aiohttp sends header values UTF-8 encoded, as the standard sends Last-Event-ID.
+        headers = list(request.headers)
+        async with session.get(request.url, headers=headers, timeout=timeout) as response:
+            self._response = response
+            try:
+                yield Opened(
+                    response.status,
+                    response.reason or "",
+                    response.headers,
+                    str(response.url),
+                    response.content.iter_any(),
+                )
+            finally:
+                self._response = None
+
+    async def abort(self) -> None:
+        response, self._response = self._response, None
+        session, self._own_session = self._own_session, None
+        if response is not None:
+            response.close()
+        if session is not None:
+            await session.close()

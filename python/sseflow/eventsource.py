@@ -31,18 +31,15 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from sseflow._native import Event, Parser
+from sseflow._options import DEFAULT_MAX_DELAY, DEFAULT_RETRY, Headers, Options
 from sseflow._reconnect import (
-    DEFAULT_MAX_DELAY,
-    DEFAULT_RETRY,
     Closed,
     Connect,
     Fail,
-    Headers,
     Machine,
-    Options,
     Read,
     ReadyState,
     Reconnect,
@@ -50,21 +47,25 @@ from sseflow._reconnect import (
     Wait,
 )
 from sseflow._transports import (
-    AsyncHttpxTransport,
     AsyncResponse,
     AsyncTransport,
-    HttpxTransport,
     SyncResponse,
     SyncTransport,
-    pick_library,
+    async_transport,
+    sync_transport,
 )
 from sseflow.stream import ParserFactory
 
 if TYPE_CHECKING:
     import asyncio
 
+    import aiohttp
     import httpx
     import httpx2
+    import yarl
+
+    _SyncClient: TypeAlias = httpx.Client | httpx2.Client
+    _AsyncClient: TypeAlias = httpx.AsyncClient | httpx2.AsyncClient | aiohttp.ClientSession
 
 __all__ = [
     "DEFAULT_MAX_DELAY",
@@ -86,11 +87,10 @@ class _Source(Generic[_Client]):
     CONNECTING: Final = ReadyState.CONNECTING
     OPEN: Final = ReadyState.OPEN
     CLOSED: Final = ReadyState.CLOSED
-    _SYNC: bool
 
     def __init__(
         self,
-        url: str | httpx.URL | httpx2.URL,
+        url: str | httpx.URL | httpx2.URL | yarl.URL,
         *,
         headers: Headers | None = None,
         last_event_id: str = "",
@@ -103,7 +103,7 @@ class _Source(Generic[_Client]):
         on_reconnect: Callable[[Reconnect], None] | None = None,
         parser_factory: ParserFactory = Parser,
         client: _Client | None = None,
-        library: Literal["httpx", "httpx2"] | None = None,
+        library: Literal["httpx", "httpx2", "aiohttp"] | None = None,
     ) -> None:
         self._options = Options.check(
             url,
@@ -118,12 +118,10 @@ class _Source(Generic[_Client]):
             on_reconnect=on_reconnect,
             parser_factory=parser_factory,
         )
-        self._library = pick_library(client, library, sync=self._SYNC)
-        self._client = client
         self._machine = Machine(self._options)
-        self._setup()
+        self._setup(client, library)
 
-    def _setup(self) -> None:
+    def _setup(self, client: object, library: object) -> None:
         """Makes the transport and what wakes a wait."""
         raise NotImplementedError
 
@@ -244,7 +242,7 @@ class _Attempt:
         return False
 
 
-class EventSource(_Source["httpx.Client | httpx2.Client"]):
+class EventSource(_Source["_SyncClient"]):
     """A reconnecting event-stream client (sync, on ``httpx.Client`` or ``httpx2.Client``).
 
     Iterate it for events across reconnections; use it as a context manager
@@ -252,8 +250,8 @@ class EventSource(_Source["httpx.Client | httpx2.Client"]):
 
     Args:
         url: the stream's URL, ``http`` or ``https`` (a ``str``, an
-            ``httpx.URL`` or an ``httpx2.URL``; a redirect is followed; every
-            reconnection requests this URL again).
+            ``httpx.URL``, an ``httpx2.URL`` or a ``yarl.URL``; a redirect is
+            followed; every reconnection requests this URL again).
         headers: more request headers, a mapping or ``(name, value)`` pairs of
             str. ``Accept: text/event-stream``, ``Cache-Control: no-cache``,
             ``Pragma: no-cache`` and ``Last-Event-ID`` are set by the source.
@@ -307,10 +305,8 @@ class EventSource(_Source["httpx.Client | httpx2.Client"]):
     :meth:`close`. Reconnections are logged on the ``sseflow.eventsource`` logger.
     """
 
-    _SYNC = True
-
-    def _setup(self) -> None:
-        self._transport = HttpxTransport(self._library, self._client)
+    def _setup(self, client: object, library: object) -> None:
+        self._transport = sync_transport(client, library)
         self._wake = threading.Event()
 
     def __enter__(self) -> EventSource:
@@ -349,7 +345,7 @@ class EventSource(_Source["httpx.Client | httpx2.Client"]):
             while attempt := self._attempt(transport):
                 with attempt, transport.stream(attempt.request) as response:
                     if attempt.opened(response):
-                        for chunk in response.chunks():
+                        for chunk in response.body:
                             yield from machine.receive(chunk)
                         attempt.ended()
                 delay = attempt.delay()
@@ -359,22 +355,21 @@ class EventSource(_Source["httpx.Client | httpx2.Client"]):
             machine.finish()
 
 
-class AsyncEventSource(_Source["httpx.AsyncClient | httpx2.AsyncClient"]):
-    """A reconnecting event-stream client (asyncio, on ``httpx.AsyncClient`` or
-    ``httpx2.AsyncClient``).
+class AsyncEventSource(_Source["httpx.AsyncClient | httpx2.AsyncClient | aiohttp.ClientSession"]):
+    """A reconnecting event-stream client (asyncio, on ``httpx.AsyncClient``,
+    ``httpx2.AsyncClient`` or ``aiohttp.ClientSession``).
 
     ``async with AsyncEventSource(url) as source: async for event in source``.
     Its arguments, properties and errors are those of :class:`EventSource`;
-    ``client`` is an ``httpx.AsyncClient`` or an ``httpx2.AsyncClient`` (a
-    sync client is refused with a ``TypeError`` that points to
-    :class:`EventSource`). Cancelling the task that iterates it closes the
+    ``client`` is an ``httpx.AsyncClient``, an ``httpx2.AsyncClient`` or an
+    ``aiohttp.ClientSession`` (a sync client is refused with a ``TypeError``
+    that points to :class:`EventSource`), and ``library`` may also be
+    ``"aiohttp"``. Cancelling the task that iterates it closes the
     connection at once; so does leaving the ``async with``.
     """
 
-    _SYNC = False
-
-    def _setup(self) -> None:
-        self._transport = AsyncHttpxTransport(self._library, self._client)
+    def _setup(self, client: object, library: object) -> None:
+        self._transport = async_transport(client, library)
         self._wake: asyncio.Event | None = None
 
     async def __aenter__(self) -> AsyncEventSource:
@@ -422,7 +417,7 @@ class AsyncEventSource(_Source["httpx.AsyncClient | httpx2.AsyncClient"]):
                 with attempt:
                     async with transport.stream(attempt.request) as response:
                         if attempt.opened(response):
-                            async for chunk in response.chunks():
+                            async for chunk in response.body:
                                 for event in machine.receive(chunk):
                                     yield event
                             attempt.ended()

@@ -39,6 +39,7 @@ _Item = TypeVar("_Item", covariant=True)
 # checkers need its default; at run time a plain TypeVar does (typing_extensions is not
 # a dependency).
 if TYPE_CHECKING:
+    from typing_extensions import Buffer
     from typing_extensions import TypeVar as _DefaultedTypeVar
 
     _Type = _DefaultedTypeVar("_Type", bound=str | None, covariant=True, default=str)
@@ -316,7 +317,7 @@ class Parser(Generic[_Item]):
 
     # -- feeding -------------------------------------------------------------
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def feed(self, data: Buffer) -> None:
         """Parses a chunk of the stream.
 
         Raises:
@@ -327,7 +328,7 @@ class Parser(Generic[_Item]):
         with self._lock:
             self._feed(chunk)
 
-    def parse(self, data: bytes | bytearray | memoryview) -> list[_Item]:
+    def parse(self, data: Buffer) -> list[_Item]:
         """Parses a chunk of the stream and returns the items ready after it.
 
         The same as :meth:`feed` then :meth:`events`, in one call: the items the
