@@ -39,9 +39,10 @@ ClientT = TypeVar("ClientT")
 class SSEDecoder:
     """An ``SSEBytesDecoder`` of a Stainless SDK that parses with sseflow.
 
-    One is made for every stream by the ``_make_sse_decoder`` that
-    :func:`install` puts on a client; each ``iter_bytes`` / ``aiter_bytes``
-    call reads one response body through a new :class:`sseflow.Parser`.
+    It keeps no state of its own: the ``_make_sse_decoder`` that :func:`install`
+    puts on a client hands the same one to every stream, and each
+    ``iter_bytes`` / ``aiter_bytes`` call reads one response body through a new
+    :class:`sseflow.Parser` (``default_event=None``).
 
     Attributes:
         event_type: the SDK's ``ServerSentEvent`` class.
