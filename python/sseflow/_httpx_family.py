@@ -135,22 +135,9 @@ class BaseEventSource(Generic[ResponseT]):
         )
 
     async def aiter_sse(self, *, raise_on_truncated: bool = False) -> AsyncIterator[Event]:
-        """Yields the events of the response body as they arrive (async client).
-
-        Args:
-            raise_on_truncated: raise :class:`sseflow.StreamTruncated` if the
-                body ends inside an event (by default that event is dropped).
-
-        Returns:
-            An async iterator of :class:`sseflow.Event`.
-
-        Raises:
-            SSEError: the response is not ``text/event-stream``.
-            TypeError: ``parser_factory`` made no parser.
-            StreamTruncated: see ``raise_on_truncated``.
-            LimitExceeded: a limit set on the parser was exceeded.
-            HTTPError: reading the body failed (the library's own error).
-        """
+        """:meth:`iter_sse` for a response of an async client: an async iterator of
+        :class:`sseflow.Event`, with the same argument and errors (raised at the
+        first step rather than at the call)."""
         check_response(self._response, self.library.error)
         response: Any = self._response
         chunks = response.aiter_raw() if _raw_is_enough(response) else response.aiter_bytes()
