@@ -384,6 +384,7 @@ def test_sync_and_async_server_sent_events_are_the_sdks_own_type() -> None:
     ]:
         decoder = sseflow.sdk.install(make_client(api_name, "http://127.0.0.1:1"))
         made = decoder._make_sse_decoder()
+        assert isinstance(made, module._streaming.SSEBytesDecoder)  # the SDK's own protocol
         events = list(made.iter_bytes(iter([b"data: 1\n\nevent: e\nid: 2\ndata: 2\n\n"])))
 
         async def collect(made: Any = made) -> list[Any]:
