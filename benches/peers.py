@@ -28,6 +28,17 @@ def sseflow_native(workload: Workload) -> Tally:
     return _feed_and_iterate(sseflow.Parser(), workload)
 
 
+def sseflow_parse(workload: Workload) -> Tally:
+    """``sseflow.Parser`` (Rust) through ``parse()``: one call per chunk returns its events."""
+    parse = sseflow.Parser().parse
+    count = total = 0
+    for chunk in workload.chunks:
+        for event in parse(chunk):
+            count += 1
+            total += len(event.data)
+    return count, total
+
+
 def sseflow_reference(workload: Workload) -> Tally:
     """``sseflow.reference.Parser`` (pure Python), used exactly like the native one."""
     return _feed_and_iterate(sseflow.reference.Parser(), workload)
@@ -108,6 +119,7 @@ class Impl:
 
 IMPLS: tuple[Impl, ...] = (
     Impl("sseflow", sseflow_native, peer=False),
+    Impl("sseflow parse()", sseflow_parse, peer=False),
     Impl("sseflow.reference", sseflow_reference, peer=False),
     Impl("httpx-sse", httpx_sse_peer, peer=True),
     Impl("openai", openai_peer, peer=True),

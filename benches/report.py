@@ -32,7 +32,7 @@ from types import FrameType
 import sseflow
 import sseflow.reference
 from benches.peers import BY_NAME, IMPLS, KNOWN_DEVIATIONS, Impl, Tally, excluded
-from benches.workloads import KIB, LONG_LINE_CHUNKS, Spec, Workload, build, specs
+from benches.workloads import KIB, LONG_LINE_CHUNKS, PER_EVENT, Spec, Workload, build, specs
 
 HERE = Path(__file__).resolve().parent
 SMALL_EVENT_GROUPS = ("chat", "chat-crlf", "typed", "change-feed")
@@ -508,6 +508,12 @@ def targets(rows: list[Row], feed: FeedCost | None, memory: list[Memory], line: 
             check(f"{row.spec.name}: sseflow / floor", ours / floor, 2.0)
             speedup = best[1] / ours if best else None
             check(f"{row.spec.name}: fastest peer / sseflow", speedup, 5.0, above=True)
+        parsed = row.seconds("sseflow parse()")
+        if row.spec.group == "chat" and row.spec.chunk == PER_EVENT and parsed is not None:
+            # The one-event-per-chunk token stream through parse() (issue 11, section 4).
+            check(f"{row.spec.name}: sseflow parse() / floor", parsed / floor, 1.5)
+            speedup = best[1] / parsed if best else None
+            check(f"{row.spec.name}: fastest peer / sseflow parse()", speedup, 7.0, above=True)
         elif row.spec.group.startswith("payload"):
             check(f"{row.spec.name}: sseflow / floor", ours / floor, 1.5)
         elif row.spec.long_line and row.spec.chunk == 64:

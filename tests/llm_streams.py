@@ -13,6 +13,8 @@ from typing import Any
 
 from chunking import Chunks, bytewise, random_cuts, whole
 
+import sseflow
+from sseflow import llm, reference
 from sseflow.llm._samples import END_STATES, end_state
 
 TEXT = "Hello! How can I help you today?"
@@ -30,8 +32,8 @@ class Expected:
     text: str
     tools: tuple[tuple[str, Any], ...] = ()
     """``(name, parsed arguments)`` of each complete tool call, in order."""
-    error: tuple[str | None, str | None, bool] | None = None
-    """``(type, code, retryable)`` of the error."""
+    error: tuple[str | None, str | None, str | None, bool | None] | None = None
+    """``(type, code, kind, retryable)`` of the error."""
     anomalies: frozenset[str] = field(default_factory=frozenset)
     """The kinds of anomaly reported (exactly)."""
     output_tokens: int | None = None
@@ -42,7 +44,9 @@ _CUT_ONLY = frozenset({"cut"})
 EXPECTED: dict[tuple[str, str], Expected] = {
     ("openai-chat", "completed"): Expected("completed", "stop", TEXT, output_tokens=8),
     ("openai-chat", "length"): Expected("incomplete", "length", CUT, output_tokens=5),
-    ("openai-chat", "error"): Expected("failed", None, CUT, error=("server_error", None, True)),
+    ("openai-chat", "error"): Expected(
+        "failed", None, CUT, error=("server_error", None, "server_error", True)
+    ),
     ("openai-chat", "cut-inside"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
     ("openai-chat", "cut-between"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
     ("openai-chat", "no-terminal"): Expected(
@@ -64,7 +68,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         "incomplete", "max_output_tokens", CUT, output_tokens=4
     ),
     ("openai-responses", "error"): Expected(
-        "failed", None, CUT, error=(None, "server_error", True)
+        "failed", None, CUT, error=("error", "server_error", "server_error", True)
     ),
     ("openai-responses", "cut-inside"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
     ("openai-responses", "cut-between"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
@@ -78,7 +82,11 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("anthropic", "completed"): Expected("completed", "end_turn", TEXT, output_tokens=8),
     ("anthropic", "length"): Expected("incomplete", "max_tokens", CUT, output_tokens=5),
     ("anthropic", "error"): Expected(
-        "failed", None, CUT, error=("overloaded_error", None, True), output_tokens=2
+        "failed",
+        None,
+        CUT,
+        error=("overloaded_error", None, "overloaded_error", True),
+        output_tokens=2,
     ),
     ("anthropic", "cut-inside"): Expected(
         "truncated", None, CUT, anomalies=_CUT_ONLY, output_tokens=2
@@ -100,9 +108,21 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         anomalies=frozenset({"index"}),
         output_tokens=22,
     ),
+    ("gemini", "completed"): Expected("completed", "STOP", TEXT, output_tokens=7),
+    ("gemini", "length"): Expected("incomplete", "MAX_TOKENS", CUT, output_tokens=4),
+    ("gemini", "error"): Expected(
+        "failed", None, CUT, error=(None, "UNAVAILABLE", "unavailable", True)
+    ),
+    ("gemini", "cut-inside"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
+    ("gemini", "cut-between"): Expected("truncated", None, CUT, anomalies=_CUT_ONLY),
+    ("gemini", "no-terminal"): Expected("truncated", None, TEXT, anomalies=_CUT_ONLY),
+    ("gemini", "tool-calls"): Expected("completed", "STOP", "", (WEATHER,), output_tokens=5),
+    ("gemini", "out-of-order"): Expected(
+        "completed", "STOP", TEXT, anomalies=frozenset({"index"}), output_tokens=7
+    ),
 }
 
-FORMATS = ("openai-chat", "openai-responses", "anthropic")
+FORMATS = ("openai-chat", "openai-responses", "anthropic", "gemini")
 STATES = tuple(END_STATES)
 assert set(EXPECTED) == {(f, s) for f in FORMATS for s in STATES}
 
@@ -118,3 +138,19 @@ def chunkings(data: bytes) -> Iterator[tuple[str, Chunks]]:
     yield "bytewise", bytewise(data)
     for seed in range(4):
         yield f"random-{seed}", random_cuts(data, seed)
+
+
+PARSERS = (sseflow.Parser, reference.Parser)
+
+
+def read_every_way(data: bytes) -> llm.Completion:
+    """The record of ``data`` (errors recorded), the same whatever the chunking and the parser."""
+    first: llm.Completion | None = None
+    for label, chunks in chunkings(data):
+        for factory in PARSERS:
+            completion = llm.read(chunks, on_error="record", parser_factory=factory)
+            if first is None:
+                first = completion
+            assert completion.to_dict() == first.to_dict(), f"{label}, {factory}"
+    assert first is not None
+    return first

@@ -91,6 +91,11 @@ class Conn:
         handler.wfile.flush()
         self._chunked = chunked
 
+    @property
+    def chunked(self) -> bool:
+        """Whether the body is sent chunked (so the connection may serve another request)."""
+        return self._chunked
+
     def write(self, data: bytes) -> bool:
         """Sends body bytes at once; returns False if the client is gone."""
         if self.gone:
@@ -173,6 +178,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server.owner.lock:
+            self.server.owner.connections += 1
+
     def do_GET(self) -> None:
         self._serve()
 
@@ -200,6 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
         if request.ended is None:
             conn.end()
             request.ended = time.monotonic()
+        if owner.keep_alive and conn.chunked and not conn.gone:
+            return
         # Every response of this server ends its connection: a client that
         # reconnects always opens a new one, which the tests count.
         self.close_connection = True
@@ -220,9 +232,16 @@ class _Server(ThreadingHTTPServer):
 
 
 class SSEServer:
-    """The test server: ``with SSEServer() as server: server.route("/s", route)``."""
+    """The test server: ``with SSEServer() as server: server.route("/s", route)``.
 
-    def __init__(self) -> None:
+    With ``keep_alive``, a connection whose response was chunked and ended cleanly
+    serves the next request too, as API servers do; ``connections`` counts them.
+    """
+
+    def __init__(self, *, keep_alive: bool = False) -> None:
+        self.keep_alive = keep_alive
+        self.connections = 0
+        """How many connections the server accepted."""
         self.lock = threading.Lock()
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import array
 import ctypes
-from types import ModuleType
 
 import pytest
+from chunking import Impl
 
-import sseflow
-from sseflow import reference
-
-IMPLEMENTATIONS = pytest.mark.parametrize("impl", [sseflow, reference], ids=["native", "reference"])
 STREAM = b"data: x\n\n"
 
 
@@ -31,10 +27,9 @@ def byte_buffers() -> list[object]:
     ]
 
 
-@IMPLEMENTATIONS
 @pytest.mark.parametrize("buffer", byte_buffers(), ids=lambda buffer: type(buffer).__name__)
-def test_every_buffer_of_bytes_is_read(impl: ModuleType, buffer: object) -> None:
-    parser = impl.Parser()
+def test_every_buffer_of_bytes_is_read(impl: Impl, buffer: object) -> None:
+    parser = impl.module.Parser()
     parser.feed(buffer)
     assert [event.data for event in parser] == ["x"]
 
@@ -44,20 +39,16 @@ def test_the_ctypes_buffer_has_a_byte_order_prefix() -> None:
     assert memoryview(ctypes_bytes).format == "<B"
 
 
-@IMPLEMENTATIONS
 @pytest.mark.parametrize("typecode", ["h", "i", "d"])
-def test_buffers_of_wider_items_are_refused_naming_the_format(
-    impl: ModuleType, typecode: str
-) -> None:
+def test_buffers_of_wider_items_are_refused_naming_the_format(impl: Impl, typecode: str) -> None:
     with pytest.raises(TypeError, match=f"got array with items of format '{typecode}'"):
-        impl.Parser().feed(array.array(typecode, [1]))
+        impl.module.Parser().feed(array.array(typecode, [1]))
 
 
-@IMPLEMENTATIONS
-def test_a_released_memoryview_raises_what_python_raises(impl: ModuleType) -> None:
+def test_a_released_memoryview_raises_what_python_raises(impl: Impl) -> None:
     view = memoryview(STREAM)
     view.release()
-    parser = impl.Parser()
+    parser = impl.module.Parser()
     parser.feed(b"data: before\n\n")
     with pytest.raises(ValueError, match="released memoryview"):
         parser.feed(view)
@@ -65,15 +56,13 @@ def test_a_released_memoryview_raises_what_python_raises(impl: ModuleType) -> No
     assert [event.data for event in parser] == ["before", "x"]
 
 
-@IMPLEMENTATIONS
 @pytest.mark.parametrize("value", ["yes", 1, 0.0])
-def test_comments_must_be_a_bool(impl: ModuleType, value: object) -> None:
+def test_comments_must_be_a_bool(impl: Impl, value: object) -> None:
     with pytest.raises(TypeError, match=f"comments must be a bool, got {type(value).__name__}"):
-        impl.Parser(comments=value)
+        impl.module.Parser(comments=value)
 
 
-@IMPLEMENTATIONS
-def test_comments_none_means_the_default(impl: ModuleType) -> None:
-    parser = impl.Parser(comments=None)
+def test_comments_none_means_the_default(impl: Impl) -> None:
+    parser = impl.module.Parser(comments=None)
     parser.feed(b": ping\n" + STREAM)
     assert [event.data for event in parser] == ["x"]

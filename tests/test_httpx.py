@@ -51,7 +51,8 @@ def test_connect_sse_reads_events_and_sends_the_stream_headers() -> None:
         assert events[1].json() == {"n": 2}
         request = server.requests_to("/s")[0]
         assert request.headers["accept"] == "text/event-stream"
-        assert request.headers["cache-control"] == "no-store"
+        assert request.headers["cache-control"] == "no-cache"
+        assert request.headers["pragma"] == "no-cache"
         assert request.headers["x-a"] == "b"
 
 
@@ -183,4 +184,6 @@ def test_same_results_as_httpx_sse_by_changing_the_import() -> None:
         for module in (httpx_sse, sseflow.httpx):
             with pytest.raises(httpx.TransportError, match="text/event-stream"):
                 _example(module, bad)
-    assert sseflow.httpx.ServerSentEvent is Event
+    # The events are sseflow's own; the name makes them as httpx-sse's constructor does.
+    assert all(isinstance(event, sseflow.httpx.ServerSentEvent) for event in EXPECTED)
+    assert sseflow.httpx.ServerSentEvent("greet", "first", "1", 10) == EXPECTED[0]

@@ -9,11 +9,9 @@ import textwrap
 CHECK = textwrap.dedent(
     """
     import sys
-    import sseflow, sseflow.reference, sseflow.cli
-    third_party = {
-        "typing_extensions", "httpx", "aiohttp", "requests", "asyncio", "anyio",
-        "pyspark", "py4j", "pyarrow",
-    }
+    import sseflow, sseflow.reference, sseflow.cli, sseflow.sdk
+    third_party = {"typing_extensions", "httpx", "aiohttp", "requests", "asyncio", "anyio"}
+    third_party |= {"httpx2", "openai", "anthropic", "groq", "mcp", "pyspark", "py4j", "pyarrow"}
     print(sorted(third_party & {name.partition(".")[0] for name in sys.modules}))
     """
 )

@@ -6,14 +6,9 @@ import subprocess
 import sys
 import textwrap
 import threading
-from types import ModuleType
 
 import pytest
-
-import sseflow
-from sseflow import reference
-
-IMPLEMENTATIONS = pytest.mark.parametrize("impl", [sseflow, reference], ids=["native", "reference"])
+from chunking import Impl
 
 FLAT_MEMORY = textwrap.dedent(
     """
@@ -51,16 +46,17 @@ FLAT_MEMORY = textwrap.dedent(
 )
 
 
+FLAT_MEMORY_SIZES = {"native": (1 << 30, 1_000_000), "reference": (128 << 20, 100_000)}
+"""Bytes fed, then parsers made, by implementation."""
+
+
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize(
-    ("impl", "total", "parsers"),
-    [("native", 1 << 30, 1_000_000), ("reference", 128 << 20, 100_000)],
-)
-def test_memory_stays_flat(impl: str, total: int, parsers: int) -> None:
+def test_memory_stays_flat(impl: Impl) -> None:
     """1 GB through one native parser (128 MB through the slower reference), then
     a million parsers created and dropped: resident memory does not grow."""
+    total, parsers = FLAT_MEMORY_SIZES[impl.name]
     result = subprocess.run(
-        [sys.executable, "-c", FLAT_MEMORY, impl, str(total), str(parsers)],
+        [sys.executable, "-c", FLAT_MEMORY, impl.name, str(total), str(parsers)],
         capture_output=True,
         text=True,
         check=True,
@@ -71,10 +67,9 @@ def test_memory_stays_flat(impl: str, total: int, parsers: int) -> None:
     assert grown_parsers < 8 * 1024, f"RSS grew by {grown_parsers} KiB creating parsers"
 
 
-@IMPLEMENTATIONS
-def test_two_threads_feeding_one_parser(impl: ModuleType) -> None:
+def test_two_threads_feeding_one_parser(impl: Impl) -> None:
     """Each feed() is atomic: whole events fed from two threads stay whole."""
-    parser = impl.Parser()
+    parser = impl.module.Parser()
     count = 5_000
 
     def produce(name: str) -> None:
@@ -92,9 +87,8 @@ def test_two_threads_feeding_one_parser(impl: ModuleType) -> None:
         assert [int(e.data) for e in events if e.event == name] == list(range(count))
 
 
-@IMPLEMENTATIONS
-def test_one_thread_feeds_while_another_iterates(impl: ModuleType) -> None:
-    parser = impl.Parser()
+def test_one_thread_feeds_while_another_iterates(impl: Impl) -> None:
+    parser = impl.module.Parser()
     count = 5_000
     done = threading.Event()
     seen: list[str] = []
@@ -113,10 +107,9 @@ def test_one_thread_feeds_while_another_iterates(impl: ModuleType) -> None:
     assert seen == [str(i) for i in range(count)]
 
 
-@IMPLEMENTATIONS
-def test_feeding_from_inside_the_loop_that_iterates(impl: ModuleType) -> None:
+def test_feeding_from_inside_the_loop_that_iterates(impl: Impl) -> None:
     """Events fed while iterating are yielded by the same loop, in order."""
-    parser = impl.Parser()
+    parser = impl.module.Parser()
     parser.feed(b"data: 0\n\n")
     seen = []
     for event in parser:

@@ -6,15 +6,13 @@ import pickle
 import subprocess
 import sys
 import textwrap
-from types import ModuleType
 from typing import Any
 
 import pytest
+from chunking import Impl
 
 import sseflow
-from sseflow import LimitExceeded, SSEError, reference
-
-IMPLEMENTATIONS = pytest.mark.parametrize("impl", [sseflow, reference], ids=["native", "reference"])
+from sseflow import LimitExceeded, SSEError
 
 
 def splits(data: bytes) -> list[list[bytes]]:
@@ -23,9 +21,9 @@ def splits(data: bytes) -> list[list[bytes]]:
     return [[data], [data[i : i + 1] for i in range(len(data))], *cuts]
 
 
-def run(impl: ModuleType, chunks: list[bytes], **limits: Any) -> tuple[list[str], Any]:
+def run(impl: Impl, chunks: list[bytes], **limits: Any) -> tuple[list[str], Any]:
     """The data of the events fed before the first error, and that error."""
-    parser = impl.Parser(**limits)
+    parser = impl.module.Parser(**limits)
     error = None
     try:
         for chunk in chunks:
@@ -35,8 +33,7 @@ def run(impl: ModuleType, chunks: list[bytes], **limits: Any) -> tuple[list[str]
     return [event.data for event in parser], error
 
 
-@IMPLEMENTATIONS
-def test_a_long_line_raises_after_the_events_before_it(impl: ModuleType) -> None:
+def test_a_long_line_raises_after_the_events_before_it(impl: Impl) -> None:
     stream = b"data: ok\n\ndata: 0123456789\n\ndata: never\n\n"
     for chunks in splits(stream):
         events, error = run(impl, chunks, max_line_size=12)
@@ -47,15 +44,13 @@ def test_a_long_line_raises_after_the_events_before_it(impl: ModuleType) -> None
         assert str(error).startswith("max_line_size=12 exceeded (")
 
 
-@IMPLEMENTATIONS
-def test_lines_and_events_at_the_limit_pass(impl: ModuleType) -> None:
+def test_lines_and_events_at_the_limit_pass(impl: Impl) -> None:
     stream = b"data: 123456\ndata: x\n\n"
     for chunks in splits(stream):
         assert run(impl, chunks, max_line_size=12, max_event_size=9) == (["123456\nx"], None)
 
 
-@IMPLEMENTATIONS
-def test_the_event_limit_counts_values_and_line_feeds(impl: ModuleType) -> None:
+def test_the_event_limit_counts_values_and_line_feeds(impl: Impl) -> None:
     stream = b"data: ab\ndata: cd\n\n"
     for chunks in splits(stream):
         events, error = run(impl, chunks, max_event_size=5)
@@ -64,17 +59,15 @@ def test_the_event_limit_counts_values_and_line_feeds(impl: ModuleType) -> None:
         assert (error.limit_name, error.limit, error.size) == ("max_event_size", 5, 6)
 
 
-@IMPLEMENTATIONS
-def test_the_event_limit_bounds_lines_at_five_bytes_more(impl: ModuleType) -> None:
+def test_the_event_limit_bounds_lines_at_five_bytes_more(impl: Impl) -> None:
     for chunks in splits(b": " + b"x" * 20):
         _, error = run(impl, chunks, max_event_size=16)
         assert isinstance(error, LimitExceeded)
         assert (error.limit_name, error.limit) == ("max_event_size", 16)
 
 
-@IMPLEMENTATIONS
-def test_a_failed_parser_refuses_input_until_closed(impl: ModuleType) -> None:
-    parser = impl.Parser(max_line_size=4)
+def test_a_failed_parser_refuses_input_until_closed(impl: Impl) -> None:
+    parser = impl.module.Parser(max_line_size=4)
     with pytest.raises(LimitExceeded):
         parser.feed(b"data: a")
     with pytest.raises(LimitExceeded):
@@ -99,15 +92,14 @@ def test_limit_exceeded_is_a_value_error_and_pickles() -> None:
     )
 
 
-@IMPLEMENTATIONS
 @pytest.mark.parametrize(
     ("value", "exception"),
     [("10", TypeError), (1.5, TypeError), (True, TypeError), (-1, ValueError)],
 )
-def test_bad_limit_arguments(impl: ModuleType, value: object, exception: type[Exception]) -> None:
+def test_bad_limit_arguments(impl: Impl, value: object, exception: type[Exception]) -> None:
     for name in ("max_line_size", "max_event_size"):
         with pytest.raises(exception, match=name):
-            impl.Parser(**{name: value})
+            impl.module.Parser(**{name: value})
 
 
 HOSTILE = textwrap.dedent(
@@ -132,11 +124,10 @@ HOSTILE = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("impl", ["native", "reference"])
 @pytest.mark.parametrize("unit", ["x", "data: x\n"], ids=["endless line", "endless event"])
-def test_memory_stays_bounded_under_hostile_streams(impl: str, unit: str) -> None:
+def test_memory_stays_bounded_under_hostile_streams(impl: Impl, unit: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", HOSTILE, impl, unit], capture_output=True, text=True, check=True
+        [sys.executable, "-c", HOSTILE, impl.name, unit], capture_output=True, text=True, check=True
     )
     fed, grown_kib = map(int, result.stdout.split())
     # Refused soon after 1 MiB of line, or of data (4 bytes on the wire per data byte).

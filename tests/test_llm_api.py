@@ -58,7 +58,8 @@ def test_httpx_sse_events_and_a_file_are_sources() -> None:
     ]
     assert llm.read(events).text == TEXT
     assert llm.read(io.BytesIO(data)).text == TEXT
-    assert llm.read(iter([data[:10], bytearray(data[10:])])).text == TEXT
+    chunks: list[bytes | bytearray] = [data[:10], bytearray(data[10:])]
+    assert llm.read(iter(chunks)).text == TEXT
 
 
 def test_an_event_iterator_that_reports_truncation() -> None:
@@ -74,13 +75,15 @@ def test_an_event_iterator_that_reports_truncation() -> None:
     parser = Parser()
 
     def parsed() -> Iterator[Event]:
-        parser.feed(data + b"data: {")
+        parser.feed(cut)
         yield from parser
         parser.close()
 
     assert llm.read(parsed(), truncated=lambda: parser.truncated).status == "truncated"
-    # A flag given for events after the terminal event still makes it a cut stream.
-    assert llm.read(iter_events([data]), truncated=True).status == "truncated"
+    # A cut after the terminal event is reported, but the answer before it is whole.
+    after = llm.read(iter_events([data]), truncated=True)
+    assert after.status == "completed"
+    assert ("cut", "the stream ended inside an event after the terminal event") in after.anomalies
 
 
 def test_an_empty_or_unknown_stream_is_truncated_with_no_format() -> None:
@@ -93,13 +96,13 @@ def test_an_empty_or_unknown_stream_is_truncated_with_no_format() -> None:
 
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="format must be"):
-        llm.stream(b"", format="gemini")  # type: ignore[arg-type]
+        llm.stream(b"", format="cohere")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="on_error"):
-        llm.stream(b"", on_error="ignore")  # type: ignore[arg-type]
+        llm.stream(b"", on_error="ignore")  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="not be a str"):
-        llm.read("data: x\n\n")
+        llm.read("data: x\n\n")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="expected bytes"):
-        llm.read(42)
+        llm.read(42)  # type: ignore[call-overload]
 
 
 # -- errors ---------------------------------------------------------------------
@@ -165,13 +168,38 @@ def test_an_error_event_stops_the_deltas_where_it_came() -> None:
          llm.InvalidRequestError, False),
         ({"type": "error", "code": "server_error", "message": "m", "sequence_number": 3},
          llm.ServerError, True),
-        ({"error": {"type": "something_new", "message": "m"}}, llm.ProviderError, False),
+        ({"error": {"type": "something_new", "message": "m"}}, llm.ProviderError, None),
+        ({"error": {"code": "Brand_New", "message": "m"}}, llm.ProviderError, None),
     ],
 )  # fmt: skip
-def test_error_types_and_retryable(body: dict[str, Any], cls: type, retryable: bool) -> None:
+def test_error_types_and_retryable(body: dict[str, Any], cls: type, retryable: bool | None) -> None:
     error = llm.provider_error("openai", body)
     assert type(error) is cls
     assert error.retryable is retryable
+    assert error.to_dict()["retryable"] is retryable
+
+
+@pytest.mark.parametrize(
+    ("body", "type", "code", "kind"),
+    [
+        ({"error": {"type": "tokens", "code": "rate_limit_exceeded"}},
+         "tokens", "rate_limit_exceeded", "rate_limit_exceeded"),
+        ({"type": "error", "error": {"type": "overloaded_error"}},
+         "overloaded_error", None, "overloaded_error"),
+        ({"type": "error", "code": "server_error", "sequence_number": 3},
+         "error", "server_error", "server_error"),
+        ({"type": "error", "code": None, "message": "m", "sequence_number": 3},
+         "error", None, "error"),
+        ({"error": {"code": "Invalid_Prompt"}}, None, "Invalid_Prompt", "invalid_prompt"),
+        ({"error": {"message": "only a message"}}, None, None, None),
+    ],
+)  # fmt: skip
+def test_one_normalised_error_kind_beside_the_raw_type_and_code(
+    body: dict[str, Any], type: str | None, code: str | None, kind: str | None
+) -> None:
+    error = llm.provider_error("openai", body)
+    assert (error.type, error.code, error.kind) == (type, code, kind)
+    assert error.to_dict()["kind"] == kind
 
 
 @pytest.mark.parametrize(
@@ -208,13 +236,19 @@ def test_a_chat_error_object_then_done_is_failed() -> None:
 # -- what a terminal event needs, and anomalies ----------------------------------------
 
 
-def test_a_terminal_event_without_a_reason_is_not_completed() -> None:
+def test_a_terminal_event_without_a_reason_is_completed_with_an_anomaly() -> None:
+    # The server said the stream is over (a cut stream never sends [DONE] or
+    # message_stop); only the reason is missing, as some compatible servers do.
     chat = llm.read(_chat(_chunk("Hi"), "[DONE]"))
-    assert chat.status == "truncated"
-    assert "reason" in {a.kind for a in chat.anomalies}
+    assert (chat.status, chat.finish_reason, chat.text) == ("completed", None, "Hi")
+    assert chat.anomalies == (("reason", "[DONE] came but no chunk gave a finish_reason"),)
     anthropic = llm.read(b"".join(anthropic_events(["Hi"], stop_reason=None)))
-    assert anthropic.status == "truncated"
-    assert "reason" in {a.kind for a in anthropic.anomalies}
+    assert (anthropic.status, anthropic.finish_reason) == ("completed", None)
+    assert anthropic.anomalies == (
+        ("reason", "message_stop came but no message_delta gave a stop_reason"),
+    )
+    # Without the terminal event it stays a cut stream.
+    assert llm.read(_chat(_chunk("Hi"))).status == "truncated"
 
 
 @pytest.mark.parametrize(
@@ -401,7 +435,7 @@ def test_async_sources_and_cancellation() -> None:
         from_reader = await llm.aread(reader)
         events = iter_events([data])
 
-        async def aevents() -> AsyncIterator[object]:
+        async def aevents() -> AsyncIterator[Event]:
             for event in events:
                 yield event
 

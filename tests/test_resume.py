@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-
 import pytest
+from chunking import Impl
 
-import sseflow
-from sseflow import reference
-
-IMPLEMENTATIONS = pytest.mark.parametrize("impl", [sseflow, reference], ids=["native", "reference"])
 STREAM = b"data: a\n\nid: 42\ndata: b\n\ndata: c\n\nid\ndata: d\n\n"
 
 
@@ -19,10 +14,9 @@ def splits(data: bytes) -> list[list[bytes]]:
     ]
 
 
-@IMPLEMENTATIONS
-def test_events_before_any_id_carry_the_starting_id(impl: ModuleType) -> None:
+def test_events_before_any_id_carry_the_starting_id(impl: Impl) -> None:
     for chunks in splits(STREAM):
-        parser = impl.Parser(last_event_id="41")
+        parser = impl.module.Parser(last_event_id="41")
         assert parser.last_event_id == "41"
         for chunk in chunks:
             parser.feed(chunk)
@@ -31,14 +25,12 @@ def test_events_before_any_id_carry_the_starting_id(impl: ModuleType) -> None:
         assert parser.last_event_id == ""
 
 
-@IMPLEMENTATIONS
-def test_the_default_is_no_id(impl: ModuleType) -> None:
-    parser = impl.Parser(last_event_id=None)
+def test_the_default_is_no_id(impl: Impl) -> None:
+    parser = impl.module.Parser(last_event_id=None)
     parser.feed(b"data: a\n\n")
     assert [event.id for event in parser] == [""]
 
 
-@IMPLEMENTATIONS
 @pytest.mark.parametrize(
     ("value", "error", "message"),
     [
@@ -49,9 +41,7 @@ def test_the_default_is_no_id(impl: ModuleType) -> None:
         ("4\x001", ValueError, "last_event_id cannot contain NUL, CR or LF"),
     ],
 )
-def test_bad_starting_ids(
-    impl: ModuleType, value: object, error: type[Exception], message: str
-) -> None:
+def test_bad_starting_ids(impl: Impl, value: object, error: type[Exception], message: str) -> None:
     with pytest.raises(error) as raised:
-        impl.Parser(last_event_id=value)
+        impl.module.Parser(last_event_id=value)
     assert str(raised.value) == message

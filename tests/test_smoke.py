@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-import sseflow
-from sseflow import reference
-
-IMPLEMENTATIONS = [sseflow, reference]
+from chunking import Impl
 
 
-@pytest.mark.parametrize("impl", IMPLEMENTATIONS, ids=["native", "reference"])
-def test_one_event_split_across_chunks(impl: object) -> None:
-    parser = impl.Parser()  # type: ignore[attr-defined]
+def test_one_event_split_across_chunks(impl: Impl) -> None:
+    parser = impl.module.Parser()
     parser.feed(b"event: greet\r")
     parser.feed(b"\ndata: h\xc3")
     parser.feed(bytearray(b"\xa9llo\n\n"))

@@ -6,8 +6,15 @@ from typing import Final
 
 from sseflow.errors import ConnectionFailed
 
-STREAM_HEADERS: Final = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-"""Headers to send with an event-stream request."""
+STREAM_HEADERS: Final = {
+    "Accept": "text/event-stream",
+    "Cache-Control": "no-cache",
+    "Pragma": "no-cache",
+}
+"""Headers to send with an event-stream request: what browsers send for the
+standard's ``EventSource`` request, whose cache mode is "no-store" (Fetch adds
+``Cache-Control: no-cache`` and ``Pragma: no-cache`` for it, so that no cache
+answers with a response it holds)."""
 
 
 def is_event_stream(content_type: str | None) -> bool:

@@ -80,6 +80,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from sseflow.llm._cli import add_command
 
     add_command(commands)
+    from sseflow import ingest
+
+    ingest.add_command(commands)
     return parser
 
 
@@ -107,8 +110,7 @@ def _parse(args: argparse.Namespace) -> int:
             chunks = _chunks(stack.enter_context(open(args.file, "rb")))
             name = args.file
         for chunk in chunks:
-            parser.feed(chunk)
-            for event in parser:
+            for event in parser.parse(chunk):
                 _print_event(event)
     parser.close()
     if parser.truncated:
@@ -169,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "listen":
             return _listen(args, parser)
+        if args.command == "ingest":
+            from sseflow import ingest
+
+            return ingest.run(args, parser)
         if args.command == "llm":
             from sseflow.llm._cli import run
 

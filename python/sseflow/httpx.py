@@ -16,32 +16,29 @@ decoding) and every byte goes through one :class:`sseflow.Parser`. Needs the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import (
-    AbstractAsyncContextManager,
-    AbstractContextManager,
-    asynccontextmanager,
-    contextmanager,
-)
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from importlib.metadata import version
 from typing import Any
 
 import httpx
 
+from sseflow import _httpx_family as family
 from sseflow import errors
-from sseflow._http import STREAM_HEADERS, check_event_stream
-from sseflow._native import Event, Parser
-from sseflow.stream import (
-    ParserFactory,
-    aiter_events,
-    check_parser_factory,
-    iter_events,
-    type_name,
-)
+from sseflow._native import Parser
+from sseflow.stream import ParserFactory
 
-__all__ = ["EventSource", "SSEError", "ServerSentEvent", "aconnect_sse", "connect_sse"]
+__all__ = [
+    "EventSource",
+    "SSEError",
+    "ServerSentEvent",
+    "__version__",
+    "aconnect_sse",
+    "connect_sse",
+]
 
-ServerSentEvent = Event
-"""httpx-sse's name for an event: ``event``, ``data``, ``id``, ``retry``, ``json()``."""
+__version__: str = version("sseflow")
+"""sseflow's version (httpx-sse has ``httpx_sse.__version__``)."""
 
 
 class SSEError(errors.ConnectionFailed, httpx.TransportError):
@@ -53,21 +50,14 @@ class SSEError(errors.ConnectionFailed, httpx.TransportError):
     """
 
 
-def check_response(response: httpx.Response) -> None:
-    """Raises :class:`SSEError` unless ``response`` has ``Content-Type: text/event-stream``.
+ServerSentEvent = family.ServerSentEvent
 
-    Raises:
-        SSEError: the content type is missing or another one.
-    """
-    try:
-        check_event_stream(response.status_code, response.headers.get("content-type"), SSEError)
-    except SSEError as error:
-        error.request = response.request
-        raise
+_HTTPX = family.Library.of(httpx, SSEError)
 
 
-class EventSource:
-    """A streaming response read as events (httpx-sse's ``EventSource``).
+class EventSource(family.BaseEventSource[httpx.Response]):
+    """A streaming response read as events (httpx-sse's ``EventSource``):
+    :meth:`iter_sse` and :meth:`aiter_sse`.
 
     Args:
         response: a response opened with ``client.stream(...)``.
@@ -78,109 +68,7 @@ class EventSource:
             ``parser_factory`` is not callable.
     """
 
-    def __init__(self, response: httpx.Response, *, parser_factory: ParserFactory = Parser) -> None:
-        if not isinstance(response, httpx.Response):
-            raise TypeError(
-                "response must be an httpx.Response (from client.stream(...)), "
-                f"got {type_name(response)}"
-            )
-        check_parser_factory(parser_factory)
-        self._response = response
-        self._parser_factory = parser_factory
-
-    @property
-    def response(self) -> httpx.Response:
-        """The httpx response."""
-        return self._response
-
-    def iter_sse(self, *, raise_on_truncated: bool = False) -> Iterator[Event]:
-        """Yields the events of the response body as they arrive.
-
-        Args:
-            raise_on_truncated: raise :class:`sseflow.StreamTruncated` if the
-                body ends inside an event (by default that event is dropped).
-
-        Returns:
-            An iterator of :class:`sseflow.Event`.
-
-        Raises:
-            SSEError: the response is not ``text/event-stream`` (at the call).
-            TypeError: ``parser_factory`` made no parser (at the call).
-            StreamTruncated: see ``raise_on_truncated``.
-            httpx.HTTPError: reading the body failed.
-        """
-        check_response(self._response)
-        # iter_bytes() without a chunk size hands on each read as it comes:
-        # a chunk size would make httpx hold bytes back until it has that many.
-        return iter_events(
-            self._response.iter_bytes(),
-            raise_on_truncated=raise_on_truncated,
-            parser_factory=self._parser_factory,
-        )
-
-    async def aiter_sse(self, *, raise_on_truncated: bool = False) -> AsyncIterator[Event]:
-        """Yields the events of the response body as they arrive (async client).
-
-        Args:
-            raise_on_truncated: raise :class:`sseflow.StreamTruncated` if the
-                body ends inside an event (by default that event is dropped).
-
-        Returns:
-            An async iterator of :class:`sseflow.Event`.
-
-        Raises:
-            SSEError: the response is not ``text/event-stream``.
-            TypeError: ``parser_factory`` made no parser.
-            StreamTruncated: see ``raise_on_truncated``.
-            httpx.HTTPError: reading the body failed.
-        """
-        check_response(self._response)
-        chunks = self._response.aiter_bytes()
-        events = aiter_events(
-            chunks, raise_on_truncated=raise_on_truncated, parser_factory=self._parser_factory
-        )
-        try:
-            async for event in events:
-                yield event
-        finally:
-            await events.aclose()
-
-
-def _stream_headers(kwargs: dict[str, Any]) -> httpx.Headers:
-    given = kwargs.pop("headers", None)
-    try:
-        headers = httpx.Headers(given)
-    except (TypeError, ValueError, AttributeError) as error:
-        raise TypeError(
-            "headers must be a mapping or a list of (name, value) pairs of str, "
-            f"got {type_name(given)} ({error})"
-        ) from error
-    headers.update(STREAM_HEADERS)
-    return headers
-
-
-def _check_request(
-    function: str,
-    client: object,
-    expected: type[httpx.Client | httpx.AsyncClient],
-    method: object,
-    url: object,
-    parser_factory: object,
-) -> None:
-    if not isinstance(client, expected):
-        hint = ""
-        if isinstance(client, httpx.Client | httpx.AsyncClient):
-            other = "aconnect_sse" if isinstance(client, httpx.AsyncClient) else "connect_sse"
-            hint = f": use {other}() with an {type_name(client)}"
-        raise TypeError(
-            f"{function}() needs an httpx.{expected.__name__} as client, "
-            f"got {type_name(client)}{hint}"
-        )
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a str such as 'GET', got {type_name(method)}")
-    if not isinstance(url, str | httpx.URL):
-        raise TypeError(f"url must be a str or an httpx.URL, got {type_name(url)}")
-    check_parser_factory(parser_factory)
+    library = _HTTPX
 
 
 def connect_sse(
@@ -199,8 +87,9 @@ def connect_sse(
         url: the URL.
         parser_factory: makes the parser (default :class:`sseflow.Parser`).
         **kwargs: passed to ``client.stream()`` (``headers``, ``params``,
-            ``json``, ``timeout``...). ``Accept: text/event-stream`` and
-            ``Cache-Control: no-store`` are added to the headers.
+            ``json``, ``timeout``...). ``Accept: text/event-stream``,
+            ``Cache-Control: no-cache`` and ``Pragma: no-cache`` are added to
+            the headers.
 
     Returns:
         A context manager giving the :class:`EventSource`; leaving it closes
@@ -213,22 +102,10 @@ def connect_sse(
             a mapping nor pairs, or ``parser_factory`` not callable.
         httpx.HTTPError: sending the request failed (on entering).
     """
-    _check_request("connect_sse", client, httpx.Client, method, url, parser_factory)
-    headers = _stream_headers(kwargs)
-    return _connect_sse(client, method, url, headers, parser_factory, kwargs)
-
-
-@contextmanager
-def _connect_sse(
-    client: httpx.Client,
-    method: str,
-    url: str | httpx.URL,
-    headers: httpx.Headers,
-    parser_factory: ParserFactory,
-    kwargs: dict[str, Any],
-) -> Iterator[EventSource]:
-    with client.stream(method, url, headers=headers, **kwargs) as response:
-        yield EventSource(response, parser_factory=parser_factory)
+    headers = family.prepare_request(
+        _HTTPX, "connect_sse", "aconnect_sse", False, client, method, url, parser_factory, kwargs
+    )
+    return family.open_source(_source(parser_factory), client, method, url, headers, kwargs)
 
 
 def aconnect_sse(
@@ -258,19 +135,11 @@ def aconnect_sse(
             has the wrong type, as for :func:`connect_sse`.
         httpx.HTTPError: sending the request failed (on entering).
     """
-    _check_request("aconnect_sse", client, httpx.AsyncClient, method, url, parser_factory)
-    headers = _stream_headers(kwargs)
-    return _aconnect_sse(client, method, url, headers, parser_factory, kwargs)
+    headers = family.prepare_request(
+        _HTTPX, "aconnect_sse", "connect_sse", True, client, method, url, parser_factory, kwargs
+    )
+    return family.aopen_source(_source(parser_factory), client, method, url, headers, kwargs)
 
 
-@asynccontextmanager
-async def _aconnect_sse(
-    client: httpx.AsyncClient,
-    method: str,
-    url: str | httpx.URL,
-    headers: httpx.Headers,
-    parser_factory: ParserFactory,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[EventSource]:
-    async with client.stream(method, url, headers=headers, **kwargs) as response:
-        yield EventSource(response, parser_factory=parser_factory)
+def _source(parser_factory: ParserFactory) -> Callable[[httpx.Response], EventSource]:
+    return lambda response: EventSource(response, parser_factory=parser_factory)

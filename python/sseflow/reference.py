@@ -24,13 +24,13 @@ import threading
 from collections import deque
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, overload
 
+from sseflow._checks import MAX_RETRY, check_last_event_id, check_retry
 from sseflow.errors import LimitExceeded, ParserClosed
 
 __all__ = ["Comment", "Event", "Parser"]
 
 _BOM: Final = b"\xef\xbb\xbf"
 _LINE_END: Final = re.compile(rb"\r\n|\r|\n")
-_MAX_RETRY: Final = 2**64 - 1
 
 # What iterating a parser yields: Event, or Event | Comment with comments=True.
 _Item = TypeVar("_Item", covariant=True)
@@ -39,6 +39,7 @@ _Item = TypeVar("_Item", covariant=True)
 # checkers need its default; at run time a plain TypeVar does (typing_extensions is not
 # a dependency).
 if TYPE_CHECKING:
+    from typing_extensions import Buffer
     from typing_extensions import TypeVar as _DefaultedTypeVar
 
     _Type = _DefaultedTypeVar("_Type", bound=str | None, covariant=True, default=str)
@@ -56,16 +57,6 @@ def _text_arg(name: str, value: object, default: str) -> str:
         return default
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    return value
-
-
-def _retry_arg(value: object) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"retry must be an int or None, got {type(value).__name__}")
-    if not 0 <= value <= _MAX_RETRY:
-        raise ValueError(f"retry must be between 0 and 2**64 - 1, got {value}")
     return value
 
 
@@ -113,7 +104,7 @@ class Event(Generic[_Type]):
         object.__setattr__(self, "event", event)
         object.__setattr__(self, "data", _text_arg("data", data, ""))
         object.__setattr__(self, "id", _text_arg("id", id, ""))
-        object.__setattr__(self, "retry", _retry_arg(retry))
+        object.__setattr__(self, "retry", check_retry(retry, optional=True, state_range=True))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Event is immutable: cannot set {name!r}")
@@ -177,16 +168,6 @@ class Comment:
 
     def __reduce__(self) -> tuple[type[Comment], tuple[str]]:
         return (Comment, (self.text,))
-
-
-def _id_arg(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TypeError(f"last_event_id must be a str, got {type(value).__name__}")
-    if "\0" in value or "\r" in value or "\n" in value:
-        raise ValueError("last_event_id cannot contain NUL, CR or LF")
-    return value
 
 
 def _default_event_arg(value: object) -> str | None:
@@ -325,7 +306,8 @@ class Parser(Generic[_Item]):
         self._data: list[str] = []  # data values; the data buffer is each + LF
         self._data_size = 0  # bytes of the data buffer
         self._event_type = ""
-        self._id_buffer = self._last_event_id = _id_arg(last_event_id)
+        start = "" if last_event_id is None else check_last_event_id(last_event_id)
+        self._id_buffer = self._last_event_id = start
         self._default_event = _default_event_arg(default_event)
         self._retry: int | None = None
         # Beyond the standard.
@@ -335,7 +317,7 @@ class Parser(Generic[_Item]):
 
     # -- feeding -------------------------------------------------------------
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def feed(self, data: Buffer) -> None:
         """Parses a chunk of the stream.
 
         Raises:
@@ -346,7 +328,7 @@ class Parser(Generic[_Item]):
         with self._lock:
             self._feed(chunk)
 
-    def parse(self, data: bytes | bytearray | memoryview) -> list[_Item]:
+    def parse(self, data: Buffer) -> list[_Item]:
         """Parses a chunk of the stream and returns the items ready after it.
 
         The same as :meth:`feed` then :meth:`events`, in one call: the items the
@@ -461,7 +443,7 @@ class Parser(Generic[_Item]):
                 self._id_buffer = value
                 self._in_event = True
         elif name == b"retry" and value and all(c in "0123456789" for c in value):
-            self._retry = self._block_retry = min(int(value), _MAX_RETRY)
+            self._retry = self._block_retry = min(int(value), MAX_RETRY)
         # Any other field name is ignored.
 
     def _dispatch(self) -> None:

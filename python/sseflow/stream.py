@@ -19,7 +19,6 @@ from collections.abc import (
     AsyncIterable,
     AsyncIterator,
     Awaitable,
-    Callable,
     Generator,
     Iterable,
     Iterator,
@@ -29,6 +28,13 @@ from typing import TYPE_CHECKING, Final, Protocol, TypeAlias, runtime_checkable
 if TYPE_CHECKING:
     from typing_extensions import Buffer
 
+# The checks the readers share live in private modules; the names stay importable from here.
+from sseflow._checks import MAX_CHUNK_SIZE, check_source
+from sseflow._checks import check_chunk_size as check_chunk_size
+from sseflow._checks import type_name as type_name
+from sseflow._factory import ParserFactory, ParserLike
+from sseflow._factory import check_parser_factory as check_parser_factory
+from sseflow._factory import new_parser as new_parser
 from sseflow._native import Event, Parser
 from sseflow.errors import LimitExceeded, StreamTruncated
 
@@ -38,10 +44,6 @@ DEFAULT_CHUNK_SIZE: Final = 64 * 1024
 """Largest read, in bytes. Measured on loopback: 64 KiB reads parse a large
 stream faster than 4 KiB or 16 KiB reads, and a live stream is never held back,
 since a read returns what has arrived."""
-
-MAX_CHUNK_SIZE: Final = 2**31
-"""The largest ``chunk_size`` accepted (2 GiB): a larger one is refused with a
-``ValueError`` rather than failing at the first read (or allocating that much)."""
 
 
 @runtime_checkable
@@ -58,74 +60,15 @@ class SupportsAsyncRead(Protocol):
     def read(self, n: int, /) -> Awaitable[bytes]: ...
 
 
-ParserFactory: TypeAlias = "Callable[[], Parser[Event]]"
-"""Makes the parser for one stream, e.g. ``lambda: Parser(max_event_size=2**20)``."""
-
 Source: TypeAlias = "Iterable[Buffer] | SupportsRead"
 AsyncSource: TypeAlias = "AsyncIterable[Buffer] | SupportsAsyncRead"
 
 
-def type_name(value: object) -> str:
-    """The name of ``value``'s type for a message: ``str``, ``httpx.Response``."""
-    kind = type(value)
-    package = kind.__module__.partition(".")[0]
-    if package in ("builtins", "__main__"):
-        return kind.__qualname__
-    return f"{package.lstrip('_')}.{kind.__qualname__}"  # _io.BytesIO: io.BytesIO
-
-
 def _check_arguments(source: object, chunk_size: object, parser_factory: object) -> None:
     """The checks both readers make at the call."""
-    if isinstance(source, str | bytes | bytearray | memoryview):
-        raise TypeError(
-            f"the source must give chunks of bytes, not be a {type(source).__name__}: "
-            "pass [data] or io.BytesIO(data) for one buffer"
-        )
+    check_source(source)
     check_chunk_size(chunk_size)
     check_parser_factory(parser_factory)
-
-
-def check_chunk_size(chunk_size: object) -> None:
-    """Checks a reader's ``chunk_size``: an int from 1 to :data:`MAX_CHUNK_SIZE`.
-
-    Raises:
-        TypeError: ``chunk_size`` is not an int (a bool is refused too).
-        ValueError: it is less than 1 or more than :data:`MAX_CHUNK_SIZE`.
-    """
-    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool):
-        raise TypeError(f"chunk_size must be an int, got {type_name(chunk_size)}")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    if chunk_size > MAX_CHUNK_SIZE:
-        raise ValueError(f"chunk_size must be at most 2**31, got {chunk_size}")
-
-
-def check_parser_factory(parser_factory: object) -> None:
-    """Checks that ``parser_factory`` is callable.
-
-    Raises:
-        TypeError: it is not.
-    """
-    if not callable(parser_factory):
-        raise TypeError(
-            "parser_factory must be a callable returning a parser, e.g. sseflow.Parser, "
-            f"got {type_name(parser_factory)}"
-        )
-
-
-def new_parser(parser_factory: ParserFactory) -> Parser[Event]:
-    """Calls ``parser_factory`` and checks that it made a parser.
-
-    Raises:
-        TypeError: the result has no ``feed()`` or no ``close()``.
-    """
-    parser = parser_factory()
-    if not (callable(getattr(parser, "feed", None)) and callable(getattr(parser, "close", None))):
-        raise TypeError(
-            "parser_factory must return a parser (with feed() and close()), "
-            f"got {type_name(parser)}"
-        )
-    return parser
 
 
 _TEXT_FILE_HINT: Final = "the file gives text: open the file in binary mode ('rb')"
@@ -147,7 +90,7 @@ def _hinted(error: TypeError, chunk: object, text_hint: str | None) -> TypeError
     return hinted
 
 
-def _finish(parser: Parser[Event], raise_on_truncated: bool) -> Iterator[Event]:
+def _finish(parser: ParserLike[Event], raise_on_truncated: bool) -> Iterator[Event]:
     """Closes the parser and yields what the end of the stream completed."""
     parser.close()
     yield from parser
@@ -213,25 +156,30 @@ def iter_events(
 def _iter_events(
     chunks: Iterator[Buffer],
     raise_on_truncated: bool,
-    parser: Parser[Event],
+    parser: ParserLike[Event],
     text_hint: str | None,
 ) -> Generator[Event, None, None]:
     for chunk in chunks:
-        yield from _events_of(parser, chunk, text_hint)
+        try:
+            events: Iterable[Event] = parser.parse(chunk)
+        except (LimitExceeded, TypeError) as error:
+            events = _failed(parser, chunk, error, text_hint)
+        yield from events
     yield from _finish(parser, raise_on_truncated)
 
 
-def _events_of(parser: Parser[Event], chunk: Buffer, text_hint: str | None) -> Iterator[Event]:
-    """The events ``chunk`` completes; then, if feeding it failed, the error: a
-    limit's after the events before the offending one, a wrong type's with a hint."""
-    try:
-        parser.feed(chunk)
-    except LimitExceeded:
-        yield from parser
-        raise
-    except TypeError as error:
-        raise _hinted(error, chunk, text_hint)  # noqa: B904 (chained or itself)
-    yield from parser
+def _failed(
+    parser: ParserLike[Event],
+    chunk: Buffer,
+    error: LimitExceeded | TypeError,
+    text_hint: str | None,
+) -> Iterator[Event]:
+    """What a chunk the parser refused gives: a limit's error after the events
+    before the offending one, a wrong type's error with a hint."""
+    if isinstance(error, LimitExceeded):
+        yield from parser.events()
+        raise error
+    raise _hinted(error, chunk, text_hint)
 
 
 def _check_async_reader(reader: SupportsAsyncRead) -> None:
@@ -316,11 +264,15 @@ def aiter_events(
 async def _aiter_events(
     chunks: AsyncIterable[Buffer],
     raise_on_truncated: bool,
-    parser: Parser[Event],
+    parser: ParserLike[Event],
     text_hint: str | None,
 ) -> AsyncGenerator[Event, None]:
     async for chunk in chunks:
-        for event in _events_of(parser, chunk, text_hint):
+        try:
+            events: Iterable[Event] = parser.parse(chunk)
+        except (LimitExceeded, TypeError) as error:
+            events = _failed(parser, chunk, error, text_hint)
+        for event in events:
             yield event
     for event in _finish(parser, raise_on_truncated):
         yield event

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from sseflow._checks import check_retry
+
 __all__ = ["encode"]
 
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 _FORBIDDEN: Final = re.compile(r"[\r\n\x00]")
-_MAX_RETRY: Final = 2**64 - 1
-"""The largest reconnection time a parser keeps (it caps larger ones)."""
 
 
 def _field(name: str, value: str) -> str:
@@ -79,12 +79,7 @@ def encode(
     if id is not None:
         parts.append(_field("id", _single_line("id", id)))
     if retry is not None:
-        if not isinstance(retry, int) or isinstance(retry, bool):
-            raise TypeError(f"retry must be an int, got {type(retry).__name__}")
-        if retry < 0:
-            raise ValueError(f"retry must be >= 0, got {retry}")
-        if retry > _MAX_RETRY:
-            raise ValueError(f"retry must be between 0 and 2**64 - 1, got {retry}")
+        check_retry(retry, optional=False)
         parts.append(f"retry: {retry}\n")
     if data is not None:
         if not isinstance(data, str):

@@ -5,9 +5,10 @@
 >>> completion.status, completion.finish_reason, completion.text
 ('completed', 'end_turn', 'Hello! How can I help you today?')
 
-Reads OpenAI Chat Completions, OpenAI Responses and Anthropic Messages streams
-from bytes, byte chunks, files, httpx responses or any iterable of events,
-sync (:func:`stream`, :func:`read`) or async (:func:`astream`, :func:`aread`).
+Reads OpenAI Chat Completions (and OpenAI-compatible servers), OpenAI Responses,
+Anthropic Messages and Google Gemini streams from bytes, byte chunks, files, HTTP
+responses (httpx, httpx2, the OpenAI, Anthropic and Groq SDKs' streams) or any
+iterable of events, sync (:func:`stream`, :func:`read`) or async (:func:`astream`, :func:`aread`).
 While streaming it yields :class:`TextDelta`, :class:`ReasoningDelta`,
 :class:`ToolCallDelta` and, once each is complete, :class:`ToolCall`; at the
 end it gives one :class:`Completion`: the status (``completed``,
@@ -29,8 +30,8 @@ from sseflow.llm._completion import (
     ToolCall,
     ToolCallDelta,
 )
-from sseflow.llm._core import FormatChoice, OnError, request_id_of
 from sseflow.llm._detect import FORMATS, detect
+from sseflow.llm._drain import DRAIN_BYTES, DRAIN_SECONDS
 from sseflow.llm._errors import (
     AuthenticationError,
     InvalidRequestError,
@@ -42,17 +43,23 @@ from sseflow.llm._errors import (
     ServerError,
     provider_error,
 )
+from sseflow.llm._options import ByteOptions, EventOptions, FormatChoice, OnError
+from sseflow.llm._responses import request_id_of
 from sseflow.llm._samples import SAMPLES, sample
 from sseflow.llm._stream import AsyncLLMStream, LLMStream, aread, astream, read, stream
 
 __all__ = [
+    "DRAIN_BYTES",
+    "DRAIN_SECONDS",
     "FORMATS",
     "SAMPLES",
     "Anomaly",
     "AsyncLLMStream",
     "AuthenticationError",
+    "ByteOptions",
     "Completion",
     "Delta",
+    "EventOptions",
     "Format",
     "FormatChoice",
     "InvalidRequestError",

@@ -177,7 +177,7 @@ class AnthropicBuilder(Builder):
             self.anomaly("index", f"block {index} never stopped")
         if self.finish_reason is None:
             self.anomaly("reason", "message_stop came but no message_delta gave a stop_reason")
-            self.terminal_status = Status.TRUNCATED
+            self.terminal_status = Status.COMPLETED
         elif self.finish_reason in _INCOMPLETE:
             self.terminal_status = Status.INCOMPLETE
         else:

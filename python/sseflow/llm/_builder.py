@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,6 +19,7 @@ from sseflow.llm._completion import (
     ToolCallDelta,
 )
 from sseflow.llm._errors import ProviderError, provider_error
+from sseflow.llm._partial_json import PartialJSON
 
 __all__ = ["Builder"]
 
@@ -45,6 +46,8 @@ class _Call:
     name: str | None
     pieces: list[str] = field(default_factory=list)
     record: ToolCall | None = None
+    parser: PartialJSON | None = None
+    """The arguments read so far, with ``partial_json=True``."""
 
     @property
     def arguments(self) -> str:
@@ -56,8 +59,11 @@ class Builder:
 
     format: ClassVar[Format]
     provider: ClassVar[str]
+    has_terminal_event: ClassVar[bool] = True
+    """Whether the format ends with a terminal event (Gemini's does not: its last event
+    decides, and an end inside an event leaves it cut)."""
 
-    def __init__(self, partial: Callable[[str], Any] | None = None) -> None:
+    def __init__(self, partial: Callable[[], PartialJSON] | None = None) -> None:
         self._partial = partial
         self._parts: dict[tuple[int, int], _Part] = {}
         self._arrivals = 0
@@ -84,7 +90,13 @@ class Builder:
         """Reads one event; returns the deltas it carried."""
         self.events += 1
         if self.terminal:
-            self.anomaly("order", f"event {event!r} after the terminal event")
+            # Not part of the answer: listed, never read into the record.
+            self.anomaly(
+                "order",
+                f"event {event!r} after the terminal event, left out "
+                f"({len(data)} characters of data)",
+            )
+            return []
         return self._handle(event, data)
 
     def take_error(self) -> ProviderError | None:
@@ -100,29 +112,38 @@ class Builder:
             self.error = error
             self._error_pending = True
 
-    def completion(self, *, truncated: bool, cancelled: bool, request_id: str | None) -> Completion:
+    def completion(
+        self,
+        *,
+        truncated: bool,
+        cancelled: bool,
+        request_id: str | None,
+        anomalies: Sequence[Anomaly] = (),
+    ) -> Completion:
         """The record, for a stream whose bytes ended (``truncated``: inside an event)
-        or that the reader closed early (``cancelled``)."""
-        anomalies = list(self.anomalies)
-        if truncated:
-            anomalies.append(Anomaly("cut", "the stream ended inside an event"))
+        or that the reader closed early (``cancelled``); ``anomalies`` go last."""
+        found = list(self.anomalies)
+        ended = self.terminal and (self.has_terminal_event or not truncated)
         if self.error is not None:
             status = Status.FAILED
-        elif cancelled and not self.terminal:
-            status = Status.CANCELLED
-        elif truncated or not self.terminal:
-            status = Status.TRUNCATED
-        else:
+        elif ended:
             status = self.terminal_status
-        if not self.terminal and not truncated and self.error is None and not cancelled:
-            anomalies.append(Anomaly("cut", "the stream ended without its terminal event"))
+        elif cancelled:
+            status = Status.CANCELLED
+        else:
+            status = Status.TRUNCATED
+        if truncated:
+            where = " after the terminal event" if ended else ""
+            found.append(Anomaly("cut", f"the stream ended inside an event{where}"))
+        elif status is Status.TRUNCATED:
+            found.append(Anomaly("cut", "the stream ended without its terminal event"))
         for call in self._ordered_calls():
             if call.record is None and self.terminal:
-                anomalies.append(Anomaly("index", f"tool call {call.index} never ended"))
+                found.append(Anomaly("index", f"tool call {call.index} never ended"))
         error = self.error
         if error is not None and error.request_id is None:
             error.request_id = request_id
-        record = Completion(
+        return Completion(
             format=self.format,
             status=status,
             finish_reason=self.finish_reason,
@@ -135,13 +156,10 @@ class Builder:
             response_id=self.response_id,
             request_id=request_id,
             error=error,
-            anomalies=tuple(anomalies),
+            anomalies=(*found, *anomalies),
             stop_sequence=self.stop_sequence,
             events=self.events,
         )
-        if error is not None and error.completion is None:
-            error.completion = record
-        return record
 
     # -- helpers for the formats ----------------------------------------------
 
@@ -210,8 +228,12 @@ class Builder:
         if call.record is not None:
             self.anomaly("order", f"tool call {call.index}: arguments after it ended")
         call.pieces.append(piece)
-        partial = self._partial(call.arguments) if self._partial is not None else None
-        return ToolCallDelta(call.index, call.id, call.name, piece, partial)
+        if self._partial is None:
+            return ToolCallDelta(call.index, call.id, call.name, piece)
+        if call.parser is None:
+            call.parser = self._partial()
+        call.parser.feed(piece)
+        return ToolCallDelta(call.index, call.id, call.name, piece, call.parser.snapshot())
 
     def end_call(self, call: _Call, arguments: str | None = None) -> ToolCall | None:
         """Marks a call complete and parses its arguments; ``None`` if it already was."""

@@ -21,10 +21,10 @@ def add_command(commands: Any) -> None:
     command = commands.add_parser(
         "llm",
         help="read an LLM stream and print its text and final state",
-        description="Read an OpenAI Chat Completions, OpenAI Responses or Anthropic Messages "
-        "stream; print its text as it arrives, then the completion record as JSON (status, "
-        "finish reason, usage, tool calls, error, anomalies). The exit status is 0 only for "
-        "status 'completed', else 1.",
+        description="Read an OpenAI Chat Completions, OpenAI Responses, Anthropic Messages or "
+        "Google Gemini (streamGenerateContent?alt=sse) stream; print its text as it arrives, "
+        "then the completion record as JSON (status, finish reason, usage, tool calls, error, "
+        "anomalies). The exit status is 0 only for status 'completed', else 1.",
         epilog=f"built-in samples (--sample NAME):\n{listing}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

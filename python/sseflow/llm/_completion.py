@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 if TYPE_CHECKING:
@@ -21,15 +22,17 @@ __all__ = [
     "ToolCallDelta",
 ]
 
-Format: TypeAlias = Literal["openai-chat", "openai-responses", "anthropic"]
-"""The stream formats: OpenAI Chat Completions, OpenAI Responses, Anthropic Messages."""
+Format: TypeAlias = Literal["openai-chat", "openai-responses", "anthropic", "gemini"]
+"""The stream formats: OpenAI Chat Completions, OpenAI Responses, Anthropic Messages,
+Google Gemini (``streamGenerateContent?alt=sse``)."""
 
 
 class Status(enum.StrEnum):
     """How a stream ended. A ``str``: ``Status.COMPLETED == "completed"``."""
 
     COMPLETED = "completed"
-    """The terminal event arrived, with a reason saying the answer is whole."""
+    """The terminal event arrived, with a reason saying the answer is whole, or with
+    no reason at all (then an anomaly of kind ``"reason"`` says so)."""
     INCOMPLETE = "incomplete"
     """The terminal event arrived, but the answer was cut short: a token or length
     limit, a content filter or refusal (the reason says which)."""
@@ -55,6 +58,8 @@ class Anomaly(NamedTuple):
     ``"mismatch"`` (a final value that differs from its deltas), ``"cut"``
     (the bytes ended inside an event or without the terminal event, or reading
     them failed), ``"reason"`` (a terminal event with no finish or stop reason).
+    What came after the terminal event is listed here and nowhere else: it is
+    not part of the answer.
     """
 
     kind: str
@@ -90,9 +95,17 @@ class ToolCallDelta:
     name: str | None
     arguments: str
     """The new piece of the arguments' JSON text."""
-    partial: Any = None
-    """With ``partial_json=True``: the best parse of the arguments so far (strings
-    cut short included); else ``None``."""
+    parse: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    """With ``partial_json=True``: gives the best parse of the arguments up to this
+    delta (what :attr:`partial` is); else ``None``."""
+
+    @property
+    def partial(self) -> Any:
+        """With ``partial_json=True``: the best parse of the arguments so far (a string
+        cut short included); else ``None``. Made when first asked for, then kept:
+        reading deltas without it costs nothing, and complete members are shared
+        between the parses of successive deltas (treat them as read-only)."""
+        return None if self.parse is None else self.parse()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +183,20 @@ class Completion:
 
     @property
     def input_tokens(self) -> int | None:
-        """Input tokens from the usage (Chat: ``prompt_tokens``), if given."""
-        return self._tokens("input_tokens", "prompt_tokens")
+        """Input tokens from the usage (Chat: ``prompt_tokens``, Gemini:
+        ``promptTokenCount``), if given."""
+        return self._tokens("input_tokens", "prompt_tokens", "promptTokenCount")
 
     @property
     def output_tokens(self) -> int | None:
-        """Output tokens from the usage (Chat: ``completion_tokens``), if given."""
-        return self._tokens("output_tokens", "completion_tokens")
+        """Output tokens from the usage (Chat: ``completion_tokens``, Gemini:
+        ``candidatesTokenCount`` plus ``thoughtsTokenCount``, reasoning being counted
+        as output by the others too), if given."""
+        tokens = self._tokens("output_tokens", "completion_tokens", "candidatesTokenCount")
+        thoughts = self._tokens("thoughtsTokenCount")
+        if tokens is not None and thoughts is not None and self.format == "gemini":
+            return tokens + thoughts
+        return tokens
 
     def _tokens(self, *names: str) -> int | None:
         if not self.usage:
@@ -199,6 +219,8 @@ class Completion:
             "refusal": self.refusal,
             "tool_calls": [call.to_dict() for call in self.tool_calls],
             "usage": self.usage,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
             "model": self.model,
             "response_id": self.response_id,
             "request_id": self.request_id,

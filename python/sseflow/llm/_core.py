@@ -2,87 +2,53 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeAlias
+from collections.abc import Callable
 
 from sseflow.llm._anthropic import AnthropicBuilder
 from sseflow.llm._builder import Builder
 from sseflow.llm._completion import Anomaly, Completion, Delta, Status
-from sseflow.llm._detect import FORMATS, detect
-from sseflow.llm._errors import ProviderError, provider_error
+from sseflow.llm._detect import detect
+from sseflow.llm._errors import ProviderError
+from sseflow.llm._gemini import GeminiBuilder
 from sseflow.llm._openai_chat import ChatBuilder
 from sseflow.llm._openai_responses import ResponsesBuilder
-from sseflow.llm._partial_json import partial_parser
+from sseflow.llm._options import Options
+from sseflow.llm._partial_json import PartialJSON, partial_parser
 
-__all__ = ["Core", "FormatChoice", "OnError", "http_error", "request_id_of"]
-
-FormatChoice: TypeAlias = Literal["auto", "openai-chat", "openai-responses", "anthropic"]
-OnError: TypeAlias = Literal["raise", "record"]
+__all__ = ["Core"]
 
 _BUILDERS: dict[str, type[Builder]] = {
     "openai-chat": ChatBuilder,
     "openai-responses": ResponsesBuilder,
     "anthropic": AnthropicBuilder,
+    "gemini": GeminiBuilder,
 }
-
-REQUEST_ID_HEADERS = ("x-request-id", "request-id")
-
-
-def request_id_of(headers: Mapping[str, str] | None) -> str | None:
-    """The request ID of an HTTP response: its ``x-request-id`` or ``request-id`` header."""
-    if headers is None:
-        return None
-    for name in REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return value
-    return None
-
-
-def http_error(
-    status: int, body: bytes, format: FormatChoice, request_id: str | None
-) -> ProviderError:
-    """The typed error for an HTTP error answer (its JSON body, if it has one)."""
-    try:
-        parsed: Any = json.loads(body)
-    except ValueError:
-        parsed = {"message": body.decode("utf-8", "replace")[:500] or f"HTTP {status}"}
-    if format == "anthropic" or (isinstance(parsed, dict) and parsed.get("type") == "error"):
-        provider = "anthropic"
-    else:
-        provider = "openai"
-    return provider_error(provider, parsed, status=status, request_id=request_id)
 
 
 class Core:
     """Turns ``(event, data)`` pairs into deltas and, at the end, a :class:`Completion`."""
 
-    def __init__(
-        self,
-        format: FormatChoice,
-        on_error: OnError,
-        partial_json: bool,
-        request_id: str | None,
-    ) -> None:
-        if format != "auto" and format not in FORMATS:
-            raise ValueError(
-                f"format must be 'auto' or one of {', '.join(FORMATS)}, got {format!r}"
-            )
-        if on_error not in ("raise", "record"):
-            raise ValueError(f"on_error must be 'raise' or 'record', got {on_error!r}")
-        self.format = format
-        self.on_error = on_error
-        self._partial: Callable[[str], Any] | None = partial_parser() if partial_json else None
-        self.request_id = request_id
+    def __init__(self, options: Options) -> None:
+        self.format = options.format
+        self.on_error = options.on_error
+        self._partial: Callable[[], PartialJSON] | None = (
+            partial_parser() if options.partial_json else None
+        )
+        self.request_id = options.request_id
         self.builder: Builder | None = (
-            None if format == "auto" else _BUILDERS[format](self._partial)
+            None if self.format == "auto" else _BUILDERS[self.format](self._partial)
         )
         self._pending: list[tuple[str, str]] = []
         self._error: ProviderError | None = None
-        self._cut: str | None = None
+        self._notes: list[Anomaly] = []
+        """Anomalies of the reading itself, listed last."""
         self.result: Completion | None = None
+
+    @property
+    def ended(self) -> bool:
+        """Whether the terminal event came: what follows is not part of the answer."""
+        builder = self.builder
+        return builder is not None and builder.terminal and builder.has_terminal_event
 
     def event(self, name: str, data: str) -> list[Delta]:
         """Reads one event.
@@ -130,27 +96,35 @@ class Core:
         if self.result is not None:
             return
         if isinstance(error, Exception):
-            self._cut = f"reading the stream failed: {type(error).__name__}: {error}"
+            self.note("cut", f"reading the stream failed: {type(error).__name__}: {error}")
             self.finish(truncated=True, cancelled=False)
         else:
             self.finish(truncated=False, cancelled=True)
 
+    def note(self, kind: str, message: str) -> None:
+        """Adds an anomaly of the reading itself (not of the events) to the record."""
+        self._notes.append(Anomaly(kind, message))
+
     def finish(self, *, truncated: bool, cancelled: bool) -> Completion:
-        """The record (made once)."""
+        """The record, made once; its error (if any) points back to it."""
         if self.result is not None:
             return self.result
+        notes = tuple(self._notes)
         if self.builder is None:
-            self.result = self._unknown(truncated, cancelled)
+            record = self._unknown(truncated, cancelled, notes)
         else:
-            self.result = self.builder.completion(
-                truncated=truncated, cancelled=cancelled, request_id=self.request_id
+            record = self.builder.completion(
+                truncated=truncated,
+                cancelled=cancelled,
+                request_id=self.request_id,
+                anomalies=notes,
             )
-        if self._cut is not None:
-            anomalies = (*self.result.anomalies, Anomaly("cut", self._cut))
-            self.result = _replace_anomalies(self.result, anomalies)
-        return self.result
+        if record.error is not None and record.error.completion is None:
+            record.error.completion = record
+        self.result = record
+        return record
 
-    def _unknown(self, truncated: bool, cancelled: bool) -> Completion:
+    def _unknown(self, truncated: bool, cancelled: bool, notes: tuple[Anomaly, ...]) -> Completion:
         anomalies: list[Anomaly] = []
         if self._pending:
             anomalies.append(
@@ -166,23 +140,13 @@ class Core:
         else:
             status = Status.TRUNCATED
             anomalies.append(Anomaly("cut", "the stream ended without its terminal event"))
-        record = Completion(
+        return Completion(
             format=None if self.format == "auto" else self.format,
             status=status,
             finish_reason=None,
             text="",
             request_id=self.request_id,
             error=error,
-            anomalies=tuple(anomalies),
+            anomalies=(*anomalies, *notes),
             events=len(self._pending),
         )
-        if error is not None and error.completion is None:
-            error.completion = record
-        return record
-
-
-def _replace_anomalies(record: Completion, anomalies: tuple[Anomaly, ...]) -> Completion:
-    updated = dataclasses.replace(record, anomalies=anomalies)
-    if record.error is not None and record.error.completion is record:
-        record.error.completion = updated
-    return updated

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from sseflow.llm._completion import Format
+from sseflow.llm._gemini import is_gemini_error
 
 __all__ = ["FORMATS", "detect"]
 
-FORMATS: tuple[Format, ...] = ("openai-chat", "openai-responses", "anthropic")
+FORMATS: tuple[Format, ...] = ("openai-chat", "openai-responses", "anthropic", "gemini")
 
 _ANTHROPIC = frozenset(
     {
@@ -29,7 +30,9 @@ def detect(event: str, data: str) -> Format | None:
     Anthropic events are named (``message_start``, ``ping``...) and Responses
     events start with ``response.``; an ``error`` event tells by its shape (a
     ``sequence_number``: Responses; an ``error`` object: Anthropic). An unnamed
-    event with ``choices``, a top-level ``error`` object or ``[DONE]`` is Chat.
+    event with ``choices``, ``"object": "error"``, a top-level ``error`` object or
+    ``[DONE]`` is Chat; one with ``candidates``, ``promptFeedback`` or
+    ``usageMetadata``, or an error with a ``status`` string, is Gemini.
     """
     if event in _ANTHROPIC:
         return "anthropic"
@@ -55,8 +58,10 @@ def detect(event: str, data: str) -> Format | None:
             if isinstance(body.get("error"), dict):
                 return "anthropic"
             return None
-    if "choices" in body or body.get("object") == "chat.completion.chunk":
+    if "choices" in body or body.get("object") in ("chat.completion.chunk", "error"):
         return "openai-chat"
+    if "candidates" in body or "promptFeedback" in body or "usageMetadata" in body:
+        return "gemini"
     if isinstance(body.get("error"), dict):
-        return "openai-chat"
+        return "gemini" if is_gemini_error(body) else "openai-chat"
     return None

@@ -27,21 +27,25 @@ class ProviderError(SSEError):
     terminal event, or an HTTP error answer.
 
     Attributes:
-        provider: ``"openai"`` or ``"anthropic"``.
-        type: the provider's error type (e.g. ``"overloaded_error"``), if given.
-        code: the provider's error code (e.g. ``"rate_limit_exceeded"``), if given.
+        provider: ``"openai"``, ``"anthropic"`` or ``"google"``.
+        type: the provider's error type (e.g. ``"overloaded_error"``), as given
+            (the flat Responses ``error`` event's is ``"error"``).
+        code: the provider's error code (e.g. ``"rate_limit_exceeded"``), as given.
+        kind: the one normalised identifier: the code where the provider gives
+            one, else the type, lower-cased (``None`` if neither came).
         message: the provider's message.
         param: the request parameter at fault, if given.
-        retryable: whether sending the request again may succeed (overloaded,
-            rate-limited, server and timeout errors), as opposed to errors of the
-            request itself (invalid, unauthorized, not found, out of quota).
+        retryable: whether sending the request again may succeed: ``True`` for
+            overloaded, rate-limited, server and timeout errors, ``False`` for
+            errors of the request itself (invalid, unauthorized, not found, out
+            of quota), ``None`` for an error the package does not know.
         status: the HTTP status, for an HTTP error answer; else ``None``.
         request_id: the request ID header (or the error body's ``request_id``).
         completion: the stream's record, status ``failed``, when the error was
             raised by a reader (text and tool calls so far included).
     """
 
-    retryable_default: bool = False
+    retryable_default: bool | None = None
 
     def __init__(
         self,
@@ -59,16 +63,18 @@ class ProviderError(SSEError):
         self.provider = provider
         self.type = type
         self.code = code
+        self.kind = (code or type or "").lower() or None
         self.message = message
         self.param = param
         self.status = status
         self.request_id = request_id
-        self.retryable = self.retryable_default if retryable is None else retryable
+        self.retryable: bool | None = self.retryable_default if retryable is None else retryable
         self.completion: Completion | None = None
+        """Set once, by the reader that made the record."""
 
     def __str__(self) -> str:
-        kind = " / ".join(part for part in (self.type, self.code) if part) or "error"
-        return f"{self.provider} {kind}: {self.message}"
+        label = " / ".join(part for part in (self.type, self.code) if part) or "error"
+        return f"{self.provider} {label}: {self.message}"
 
     def __reduce__(self) -> tuple[object, ...]:
         # The state goes third, so the record (which points back here) pickles after the error.
@@ -81,6 +87,7 @@ class ProviderError(SSEError):
             "provider": self.provider,
             "type": self.type,
             "code": self.code,
+            "kind": self.kind,
             "message": self.message,
             "param": self.param,
             "status": self.status,
@@ -110,35 +117,65 @@ class ServerError(ProviderError):
 class QuotaExceededError(ProviderError):
     """The account is out of quota or credit (``insufficient_quota``): not retryable."""
 
+    retryable_default = False
+
 
 class InvalidRequestError(ProviderError):
     """The request itself is wrong (HTTP 400, 413, 422): not retryable."""
+
+    retryable_default = False
 
 
 class AuthenticationError(ProviderError):
     """The key is missing, invalid or lacks permission (HTTP 401, 403): not retryable."""
 
+    retryable_default = False
+
 
 class NotFoundError(ProviderError):
     """The model or resource does not exist (HTTP 404): not retryable."""
+
+    retryable_default = False
 
 
 # Words looked for in the code, then the type: the first match picks the class.
 _RULES: tuple[tuple[tuple[str, ...], type[ProviderError]], ...] = (
     (("insufficient_quota", "quota", "billing", "credit"), QuotaExceededError),
     (("overloaded",), OverloadedError),
-    (("rate_limit", "rate-limit", "too_many_requests"), RateLimitError),
+    (("rate_limit", "rate-limit", "too_many_requests", "resource_exhausted"), RateLimitError),
     (
-        ("server_error", "api_error", "internal", "unavailable", "timeout", "bad_gateway"),
+        (
+            "server_error",
+            "api_error",
+            "internal",
+            "unavailable",
+            "timeout",
+            "deadline_exceeded",
+            "bad_gateway",
+        ),
         ServerError,
     ),
     (
-        ("authentication", "permission", "invalid_api_key", "unauthorized", "forbidden"),
+        (
+            "authentication",
+            "unauthenticated",
+            "permission",
+            "invalid_api_key",
+            "unauthorized",
+            "forbidden",
+        ),
         AuthenticationError,
     ),
     (("not_found",), NotFoundError),
     (
-        ("invalid", "request_too_large", "context_length", "unsupported", "bad_request"),
+        (
+            "invalid",
+            "request_too_large",
+            "context_length",
+            "unsupported",
+            "bad_request",
+            "failed_precondition",
+        ),
         InvalidRequestError,
     ),
 )
@@ -202,9 +239,12 @@ def provider_error(
     if isinstance(inner, str) and "message" not in outer:
         fields = {"message": inner}
     type_ = _text(fields.get("type"))
-    if type_ == "error":
-        type_ = None
-    code = _text(fields.get("code"))
+    raw_code = fields.get("code")
+    if isinstance(raw_code, int) and not isinstance(raw_code, bool):
+        # A number is the HTTP status (vLLM, llama.cpp, Google), not an error code.
+        status = raw_code if status is None else status
+        raw_code = None
+    code = _text(raw_code)
     message = _text(fields.get("message")) or (
         f"HTTP {status}" if status is not None else "the stream reported an error"
     )

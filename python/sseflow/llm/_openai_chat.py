@@ -6,6 +6,15 @@ as pieces of a JSON text, keyed by the tool call's ``index``); a choice ends
 with a ``finish_reason``. With ``stream_options.include_usage`` a last chunk
 with empty ``choices`` carries ``usage``. An error arrives as a top-level
 ``{"error": {...}}`` object. Only choice 0 is collected.
+
+The shapes of OpenAI-compatible servers and gateways recognised too: an error
+object in the data without ``event: error`` (``{"error": {...}}``, its ``message``
+alone or a bare string, with a numeric HTTP ``code`` as vLLM and llama.cpp send),
+vLLM's flat ``{"object": "error", "message", "type", "code"}``, ``usage`` in the
+last content chunk or in Groq's ``x_groq.usage``, ``reasoning_content`` /
+``reasoning`` deltas, ``[DONE]`` with any spaces around it, a stream whose chunks
+never give a ``finish_reason``; comments such as ``: OPENROUTER PROCESSING`` are
+skipped by the SSE parser.
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ class ChatBuilder(Builder):
         chunk = self.load(event, data)
         if chunk is None:
             return []
-        if event == "error" or chunk.get("error"):
+        if event == "error" or chunk.get("error") or chunk.get("object") == "error":
             self.error_from(chunk)
             return []
         if self.response_id is None and isinstance(chunk.get("id"), str):
@@ -47,6 +56,9 @@ class ChatBuilder(Builder):
             self.model = chunk["model"]
         if isinstance(chunk.get("usage"), dict):
             self.usage = chunk["usage"]
+        groq = chunk.get("x_groq")
+        if isinstance(groq, dict) and isinstance(groq.get("usage"), dict):
+            self.usage = groq["usage"]
         deltas: list[Delta] = []
         choices = chunk.get("choices")
         if not isinstance(choices, list):
@@ -63,10 +75,9 @@ class ChatBuilder(Builder):
             return []
         self.terminal = True
         if self.finish_reason is None:
+            # Some compatible servers never send one; a cut stream never sends [DONE].
             self.anomaly("reason", "[DONE] came but no chunk gave a finish_reason")
-            self.terminal_status = Status.TRUNCATED
-        deltas = self.end_calls()
-        return deltas
+        return self.end_calls()
 
     def _choice(self, choice: dict[str, Any]) -> list[Delta]:
         deltas: list[Delta] = []

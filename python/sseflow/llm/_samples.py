@@ -19,6 +19,7 @@ __all__ = [
     "anthropic_events",
     "chat_events",
     "end_state",
+    "gemini_events",
     "responses_events",
     "sample",
 ]
@@ -332,6 +333,56 @@ def anthropic_events(
     return events
 
 
+# -- Google Gemini -----------------------------------------------------------
+
+
+def gemini_events(
+    text: Sequence[str] = (),
+    *,
+    tool_calls: Sequence[tuple[str, dict[str, Any]]] = (),
+    finish_reason: str | None = "STOP",
+    error: dict[str, Any] | None = None,
+    other_candidate: bool = False,
+) -> list[bytes]:
+    """A Gemini ``streamGenerateContent?alt=sse`` stream, one item per event.
+
+    Args:
+        text: the text of each event (one part each).
+        tool_calls: ``(name, args)`` of each function call, one event each.
+        finish_reason: the last event's ``finishReason`` (``None``: no last event).
+        error: end with this error object (after the text) instead.
+        other_candidate: add an event for candidate 1 after the text.
+    """
+    base = {"modelVersion": "gemini-2.5-flash", "responseId": "9wMtacnGHL7Ez7IP5c6V2Q4"}
+    prompt = {"promptTokenCount": 9, "totalTokenCount": 9, "promptTokensDetails": []}
+
+    def event(parts: list[dict[str, Any]], index: int = 0, **more: Any) -> bytes:
+        candidate = {"content": {"parts": parts, "role": "model"}, "index": index, **more}
+        return _event({"candidates": [candidate], "usageMetadata": prompt, **base})
+
+    events = [event([{"text": piece}]) for piece in text]
+    if other_candidate:
+        events.append(event([{"text": "another answer"}], index=1))
+    events += [event([{"functionCall": {"name": name, "args": args}}]) for name, args in tool_calls]
+    if error is not None:
+        return [*events, _event({"error": error})]
+    if finish_reason is not None:
+        output = len(text) + 5 * len(tool_calls)
+        usage = {
+            "promptTokenCount": 9,
+            "candidatesTokenCount": output,
+            "totalTokenCount": 9 + output,
+        }
+        last = {
+            "content": {"parts": [{"text": ""}], "role": "model"},
+            "finishReason": finish_reason,
+        }
+        events.append(
+            _event({"candidates": [{**last, "index": 0}], "usageMetadata": usage, **base})
+        )
+    return events
+
+
 # -- end states ---------------------------------------------------------------
 
 _TOOL = (("call_DdmO9pD3xa9XTPNJ32zg2hcA", TOOL_NAME, pieces(TOOL_ARGUMENTS, 3)),)
@@ -409,6 +460,23 @@ def _anthropic(state: str) -> list[bytes]:
     )
 
 
+def _gemini(state: str) -> list[bytes]:
+    if state == "completed":
+        return gemini_events(_TEXT)
+    if state == "length":
+        return gemini_events(_CUT_TEXT, finish_reason="MAX_TOKENS")
+    if state == "error":
+        overloaded = {
+            "code": 503,
+            "message": "The model is overloaded. Please try again later.",
+            "status": "UNAVAILABLE",
+        }
+        return gemini_events(_CUT_TEXT, error=overloaded)
+    if state == "tool-calls":
+        return gemini_events(tool_calls=[(TOOL_NAME, json.loads(TOOL_ARGUMENTS))])
+    return gemini_events(_TEXT, other_candidate=True)
+
+
 # The end states made by cutting the completed stream, alike in every format.
 _CUTS: Final[dict[str, Callable[[list[bytes], int], list[bytes]]]] = {
     "cut-inside": _cut_inside,
@@ -421,12 +489,14 @@ _KEPT: Final = {
     "openai-chat": 1 + len(_CUT_TEXT),  # the role chunk and four content chunks
     "openai-responses": 4 + len(_CUT_TEXT),  # created, in_progress, item and part added
     "anthropic": 3 + len(_CUT_TEXT),  # message_start, block start, ping
+    "gemini": len(_CUT_TEXT),  # one event per piece of text
 }
 
 _BUILDERS: Final[dict[str, Callable[[str], list[bytes]]]] = {
     "openai-chat": _chat,
     "openai-responses": _responses,
     "anthropic": _anthropic,
+    "gemini": _gemini,
 }
 
 
@@ -444,6 +514,7 @@ _OUT_OF_ORDER: Final = {
     "openai-chat": "tool call indices 0 then 2 (1 missing)",
     "openai-responses": "two text deltas swapped: sequence numbers out of order",
     "anthropic": "content block indices 0 then 2 (1 missing)",
+    "gemini": "an event for candidate 1, of which only candidate 0 is read",
 }
 
 

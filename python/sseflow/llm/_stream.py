@@ -5,25 +5,42 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import sys
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Any, Final, Unpack, overload
 
 from sseflow.errors import StreamTruncated
 from sseflow.llm._completion import Completion, Delta
-from sseflow.llm._core import Core, FormatChoice, OnError, http_error, request_id_of
+from sseflow.llm._core import Core
+from sseflow.llm._drain import Drain, Stopped, chunk_size, data_size
+from sseflow.llm._options import (
+    AsyncByteSource,
+    AsyncEventSource,
+    ByteOptions,
+    ByteSource,
+    EventOptions,
+    EventSource,
+    Options,
+    ParserFactory,
+)
+from sseflow.llm._responses import (
+    check_response,
+    factory_of,
+    http_error,
+    request_id_of,
+    response_of,
+)
 from sseflow.stream import aiter_events, iter_events
 
 __all__ = ["AsyncLLMStream", "LLMStream", "aread", "astream", "read", "stream"]
 
-Truncated: TypeAlias = bool | Callable[[], bool]
-"""Whether an event source ended inside an event: a flag, or a function asked at the end
-(e.g. ``lambda: parser.truncated``)."""
-
 _BYTES = (bytes, bytearray, memoryview)
 _END: Any = object()
+_PARSED_ALREADY: Final = (
+    "parser_factory, max_line_size and max_event_size apply to bytes, "
+    "but the source gives events, already parsed"
+)
 
 
 def _pair(item: object) -> tuple[str, str] | None:
@@ -35,44 +52,20 @@ def _pair(item: object) -> tuple[str, str] | None:
     return (name if isinstance(name, str) and name else "message"), data
 
 
-def _http_module(name: str) -> Any:
-    """A module only if it is already imported (an object of it can exist only then)."""
-    return sys.modules.get(name)
-
-
-def _httpx_response(source: object) -> Any:
-    """The httpx response behind ``source`` (a response or an ``sseflow.httpx.EventSource``)."""
-    httpx = _http_module("httpx")
-    if httpx is not None and isinstance(source, httpx.Response):
-        return source
-    wrapper = _http_module("sseflow.httpx")
-    if wrapper is not None and isinstance(source, wrapper.EventSource):
-        return source.response
-    return None
-
-
 class _Base:
     """What the sync and async readers share: the source, the state, the record."""
 
-    def __init__(
-        self,
-        source: object,
-        *,
-        format: FormatChoice = "auto",
-        on_error: OnError = "raise",
-        partial_json: bool = False,
-        truncated: Truncated = False,
-        request_id: str | None = None,
-    ) -> None:
+    def __init__(self, source: object, options: Options) -> None:
         if isinstance(source, str):
             raise TypeError("the source must give bytes or events, not be a str")
         self._source = source
-        self._truncated = truncated
-        self._core = Core(format, on_error, partial_json, request_id)
+        self._options = options
+        self._core = Core(options)
         self._queue: deque[Delta] = deque()
         self._cut = False
-        response = _httpx_response(source)
-        if response is not None and request_id is None:
+        self._drain = Drain(self._core)
+        response = response_of(source)
+        if response is not None and options.request_id is None:
             self._core.request_id = request_id_of(response.headers)
 
     @property
@@ -95,7 +88,8 @@ class _Base:
         return self._core.request_id
 
     def _end(self) -> None:
-        truncated = self._truncated() if callable(self._truncated) else self._truncated
+        flag = self._options.truncated
+        truncated = flag() if callable(flag) else flag
         self._core.finish(truncated=self._cut or truncated, cancelled=False)
 
     def _take(self, item: object) -> None:
@@ -126,6 +120,8 @@ class LLMStream(_Base):
                 item = next(self._items, _END)
             except StreamTruncated:
                 item, self._cut = _END, True
+            except Stopped:
+                item = _END
             except BaseException as error:
                 self._core.broke(error)
                 self._close_items()
@@ -141,7 +137,7 @@ class LLMStream(_Base):
         return self._queue.popleft()
 
     def _open(self) -> Iterator[object]:
-        return _open_sync(self._source, self._core)
+        return _open_sync(self._source, self._core, self._options, self._drain)
 
     def until_done(self) -> Completion:
         """Reads to the end and returns :attr:`completion`."""
@@ -173,48 +169,49 @@ class LLMStream(_Base):
         self.close()
 
 
-def _open_sync(source: object, core: Core) -> Iterator[object]:
+def _open_sync(source: object, core: Core, options: Options, drain: Drain) -> Iterator[object]:
     """The items of a source, for a sync reader."""
-    response = _httpx_response(source)
+    factory = options.factory()
+    response = response_of(source)
     if response is not None:
         if response.status_code >= 400:
             body = response.read()
             core.fail(http_error(response.status_code, body, core.format, core.request_id))
             return iter(())
-        events: Iterator[object] = _event_source(source, response).iter_sse(raise_on_truncated=True)
-        return events
+        check_response(response)
+        chunks = drain.bounded(response.iter_bytes(), chunk_size)
+        return iter_events(
+            chunks, raise_on_truncated=True, parser_factory=factory_of(source, options)
+        )
     if isinstance(source, _BYTES):
-        return iter_events([source], raise_on_truncated=True)
+        return iter_events([source], raise_on_truncated=True, parser_factory=factory)
     if callable(getattr(source, "read", None)):
-        return iter_events(source, raise_on_truncated=True)  # type: ignore[arg-type]
+        return iter_events(source, raise_on_truncated=True, parser_factory=factory)  # type: ignore[arg-type]
     if isinstance(source, Iterable):
-        return _sniff(iter(source))
+        return _sniff(iter(source), options, drain)
     raise TypeError(
         "expected bytes, a binary file, an iterable of chunks or of events, "
-        f"or an httpx response, got {type(source).__name__}"
+        f"or an HTTP response, got {type(source).__name__}"
     )
 
 
-def _event_source(source: object, response: Any) -> Any:
-    """``source`` if it is an ``sseflow.httpx.EventSource``, else one on ``response``."""
-    import sseflow.httpx
-
-    if isinstance(source, sseflow.httpx.EventSource):
-        return source
-    return sseflow.httpx.EventSource(response)
-
-
-def _sniff(iterator: Iterator[object]) -> Iterator[object]:
+def _sniff(iterator: Iterator[object], options: Options, drain: Drain) -> Iterator[object]:
     """Events as they are, or the events of byte chunks (told by the first item)."""
     first = next(iterator, _END)
     if first is _END:
         return
     if isinstance(first, _BYTES):
-        chunks = itertools.chain([first], iterator)
-        yield from iter_events(chunks, raise_on_truncated=True)  # type: ignore[arg-type]
+        chunks = drain.bounded(itertools.chain([first], iterator), chunk_size)
+        yield from iter_events(
+            chunks,  # type: ignore[arg-type]
+            raise_on_truncated=True,
+            parser_factory=options.factory(),
+        )
     else:
+        if options.parses_bytes:
+            raise ValueError(_PARSED_ALREADY)
         yield first
-        yield from iterator
+        yield from drain.bounded(iterator, data_size)
 
 
 class AsyncLLMStream(_Base):
@@ -239,6 +236,8 @@ class AsyncLLMStream(_Base):
                 item = await anext(self._items, _END)
             except StreamTruncated:
                 item, self._cut = _END, True
+            except Stopped:
+                item = _END
             except BaseException as error:
                 self._core.broke(error)
                 await self._close_items()
@@ -254,25 +253,29 @@ class AsyncLLMStream(_Base):
         return self._queue.popleft()
 
     async def _open(self) -> AsyncIterator[object]:
-        source, core = self._source, self._core
-        response = _httpx_response(source)
+        source, core, options = self._source, self._core, self._options
+        factory = options.factory()
+        response = response_of(source)
         if response is not None:
             if response.status_code >= 400:
                 body = await response.aread()
                 core.fail(http_error(response.status_code, body, core.format, core.request_id))
                 return _nothing()
-            events: AsyncIterator[object] = _event_source(source, response).aiter_sse(
-                raise_on_truncated=True
+            check_response(response)
+            chunks = self._drain.abounded(response.aiter_bytes(), chunk_size)
+            return aiter_events(
+                chunks, raise_on_truncated=True, parser_factory=factory_of(source, options)
             )
-            return events
         if isinstance(source, _BYTES):
-            return aiter_events(_once(bytes(source)), raise_on_truncated=True)
+            return aiter_events(
+                _once(bytes(source)), raise_on_truncated=True, parser_factory=factory
+            )
         read = getattr(source, "read", None)
         if read is not None and inspect.iscoroutinefunction(read):
-            return aiter_events(source, raise_on_truncated=True)  # type: ignore[arg-type]
+            return aiter_events(source, raise_on_truncated=True, parser_factory=factory)  # type: ignore[arg-type]
         if isinstance(source, AsyncIterable):
-            return _asniff(aiter(source))
-        return _aiterate(_open_sync(source, core))
+            return _asniff(aiter(source), options, self._drain)
+        return _aiterate(_open_sync(source, core, options, self._drain))
 
     async def until_done(self) -> Completion:
         """Reads to the end and returns :attr:`completion`."""
@@ -318,7 +321,9 @@ async def _aiterate(iterator: Iterator[object]) -> AsyncIterator[object]:
         yield item
 
 
-async def _asniff(iterator: AsyncIterator[object]) -> AsyncIterator[object]:
+async def _asniff(
+    iterator: AsyncIterator[object], options: Options, drain: Drain
+) -> AsyncIterator[object]:
     first = await anext(iterator, _END)
     if first is _END:
         return
@@ -329,117 +334,110 @@ async def _asniff(iterator: AsyncIterator[object]) -> AsyncIterator[object]:
             async for chunk in iterator:
                 yield chunk
 
-        async for event in aiter_events(chunks(), raise_on_truncated=True):
+        bounded = drain.abounded(chunks(), chunk_size)
+        factory: ParserFactory = options.factory()
+        async for event in aiter_events(bounded, raise_on_truncated=True, parser_factory=factory):
             yield event
     else:
+        if options.parses_bytes:
+            raise ValueError(_PARSED_ALREADY)
         yield first
-        async for item in iterator:
+        async for item in drain.abounded(iterator, data_size):
             yield item
 
 
-def stream(
-    source: object,
-    *,
-    format: FormatChoice = "auto",
-    on_error: OnError = "raise",
-    partial_json: bool = False,
-    truncated: Truncated = False,
-    request_id: str | None = None,
-) -> LLMStream:
-    """Reads an LLM stream, yielding deltas as they come; its record is ``.completion`` at the end.
-
+_SOURCES_DOC: Final = """
     Args:
         source: where the events come from:
 
             - bytes (the whole stream), a binary file, or an iterable of byte
               chunks: parsed with :func:`sseflow.iter_events`, which reports an
               end inside an event (status ``truncated``);
-            - an httpx response, or an :class:`sseflow.httpx.EventSource`: as
-              bytes, plus the request ID header; an HTTP error answer (status
-              400 or more) becomes a :class:`ProviderError` from its JSON body;
+            - an HTTP response: an httpx or httpx2 response, an
+              :class:`sseflow.httpx.EventSource`, or what the OpenAI, Anthropic
+              and Groq SDKs return for a stream (``Stream``, and the
+              ``with_raw_response`` / ``with_streaming_response`` objects): its
+              body is parsed as bytes and its request ID header kept; an HTTP
+              error answer (status 400 or more) becomes a
+              :class:`ProviderError` from its JSON body;
             - an iterable of events (:class:`sseflow.Event`, the reference's, or
               anything with ``event`` and ``data``, e.g. httpx-sse's): an
               iterator that raises :class:`sseflow.StreamTruncated` (made with
               ``raise_on_truncated=True``) reports a cut; else pass ``truncated``.
-        format: ``"openai-chat"``, ``"openai-responses"``, ``"anthropic"``, or
-            ``"auto"`` to tell it from the first events.
-        on_error: ``"raise"`` an error event as a :class:`ProviderError` (its
-            ``completion`` holds the record), or ``"record"`` it in the
-            record's ``error`` and read on.
+        format: ``"openai-chat"``, ``"openai-responses"``, ``"anthropic"``, ``"gemini"``, or
+            ``"auto"`` (the default) to tell it from the first events.
+        on_error: ``"raise"`` (the default) an error event as a
+            :class:`ProviderError` (its ``completion`` holds the record), or
+            ``"record"`` it in the record's ``error`` and read on.
         partial_json: give each :class:`ToolCallDelta` the best parse of the
             arguments so far (``partial``); needs jiter (``sseflow[llm]``).
+        request_id: the request ID, for a source that does not carry headers.
+        parser_factory: for a source of bytes: makes the parser (default
+            :class:`sseflow.Parser`; ``sseflow.reference.Parser`` works too).
+        max_line_size, max_event_size: for a source of bytes: the parser's
+            limits, passed to ``parser_factory`` as keyword arguments (default:
+            none); going over one raises :class:`sseflow.LimitExceeded`, and the
+            record is ``truncated``.
         truncated: for an iterable of events, whether it ended inside an event:
             a bool, or a function asked at the end (``lambda: parser.truncated``).
-        request_id: the request ID, for a source that does not carry headers.
+"""
+
+
+@overload
+def stream(source: ByteSource, **options: Unpack[ByteOptions]) -> LLMStream: ...
+@overload
+def stream(source: EventSource, **options: Unpack[EventOptions]) -> LLMStream: ...
+def stream(source: object, **options: Any) -> LLMStream:
+    """Reads an LLM stream, yielding deltas as they come; its record is ``.completion`` at the end.
+
+    (The arguments are below.)
 
     Returns:
         An :class:`LLMStream`.
 
     Raises:
         ImportError: ``partial_json`` without jiter.
-        ValueError: an unknown ``format`` or ``on_error``.
+        TypeError: an unknown option, or a source of no known kind.
+        ValueError: an unknown ``format`` or ``on_error``; parser options for a
+            source of events (when its first event is read).
     """
-    return LLMStream(
-        source,
-        format=format,
-        on_error=on_error,
-        partial_json=partial_json,
-        truncated=truncated,
-        request_id=request_id,
-    )
+    return LLMStream(source, Options.of("stream", options))
 
 
-def astream(
-    source: object,
-    *,
-    format: FormatChoice = "auto",
-    on_error: OnError = "raise",
-    partial_json: bool = False,
-    truncated: Truncated = False,
-    request_id: str | None = None,
-) -> AsyncLLMStream:
+@overload
+def astream(source: AsyncByteSource, **options: Unpack[ByteOptions]) -> AsyncLLMStream: ...
+@overload
+def astream(source: AsyncEventSource, **options: Unpack[EventOptions]) -> AsyncLLMStream: ...
+def astream(source: object, **options: Any) -> AsyncLLMStream:
     """The async :func:`stream`: also takes an async iterable of chunks or events, an
     async reader (``asyncio.StreamReader``, aiohttp's ``response.content``) or an
-    httpx response of an ``AsyncClient``."""
-    return AsyncLLMStream(
-        source,
-        format=format,
-        on_error=on_error,
-        partial_json=partial_json,
-        truncated=truncated,
-        request_id=request_id,
-    )
+    httpx / httpx2 response of an ``AsyncClient`` (or an SDK's ``AsyncStream``)."""
+    return AsyncLLMStream(source, Options.of("astream", options))
 
 
-def read(
-    source: object,
-    *,
-    format: FormatChoice = "auto",
-    on_error: OnError = "raise",
-    truncated: Truncated = False,
-    request_id: str | None = None,
-) -> Completion:
+@overload
+def read(source: ByteSource, **options: Unpack[ByteOptions]) -> Completion: ...
+@overload
+def read(source: EventSource, **options: Unpack[EventOptions]) -> Completion: ...
+def read(source: object, **options: Any) -> Completion:
     """Reads a whole LLM stream and returns its :class:`Completion` (see :func:`stream`).
 
     Raises:
         ProviderError: an error event, with ``on_error="raise"``.
     """
-    with stream(
-        source, format=format, on_error=on_error, truncated=truncated, request_id=request_id
-    ) as reader:
+    with LLMStream(source, Options.of("read", options)) as reader:
         return reader.until_done()
 
 
-async def aread(
-    source: object,
-    *,
-    format: FormatChoice = "auto",
-    on_error: OnError = "raise",
-    truncated: Truncated = False,
-    request_id: str | None = None,
-) -> Completion:
+@overload
+async def aread(source: AsyncByteSource, **options: Unpack[ByteOptions]) -> Completion: ...
+@overload
+async def aread(source: AsyncEventSource, **options: Unpack[EventOptions]) -> Completion: ...
+async def aread(source: object, **options: Any) -> Completion:
     """The async :func:`read`."""
-    async with astream(
-        source, format=format, on_error=on_error, truncated=truncated, request_id=request_id
-    ) as reader:
+    async with AsyncLLMStream(source, Options.of("aread", options)) as reader:
         return await reader.until_done()
+
+
+for _reader in (stream, astream, read, aread):
+    _reader.__doc__ = (_reader.__doc__ or "") + _SOURCES_DOC

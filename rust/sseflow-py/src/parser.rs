@@ -196,16 +196,7 @@ impl PyParser {
     ///     ParserClosed: the parser was closed.
     fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = Bytes::get(data)?;
-        let mut locked = self.lock(py)?;
-        let State {
-            core,
-            ready,
-            strings,
-        } = &mut *locked;
-        parse_chunk(py, core, strings, bytes.as_slice(), |item| {
-            ready.push_back(item.unbind());
-            Ok(())
-        })
+        self.lock(py)?.feed(py, bytes.as_slice())
     }
 
     /// Parses a chunk of the stream and returns the items ready after it.
@@ -225,26 +216,7 @@ impl PyParser {
     ///         items before the offending one stay ready, for :meth:`events`.
     fn parse(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyList>> {
         let bytes = Bytes::get(data)?;
-        let mut locked = self.lock(py)?;
-        let State {
-            core,
-            ready,
-            strings,
-        } = &mut *locked;
-        let list = PyList::empty(py);
-        for earlier in ready.drain(..) {
-            list.append(earlier)?;
-        }
-        match parse_chunk(py, core, strings, bytes.as_slice(), |item| {
-            list.append(item)
-        }) {
-            Ok(()) => Ok(list.unbind()),
-            Err(error) => {
-                // Keep what was parsed for events(), as feed() does.
-                ready.extend(list.iter().map(Bound::unbind));
-                Err(error)
-            }
-        }
+        Ok(self.lock(py)?.parse(py, bytes.as_slice())?.unbind())
     }
 
     /// Ends the stream.
@@ -296,6 +268,34 @@ impl PyParser {
     #[getter]
     fn retry(&self, py: Python<'_>) -> PyResult<Option<u64>> {
         Ok(self.lock(py)?.core.retry())
+    }
+}
+
+impl State {
+    /// Parses `chunk` to its end, appending each item to `ready`.
+    fn feed(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<()> {
+        let ready = &mut self.ready;
+        parse_chunk(py, &mut self.core, &mut self.strings, chunk, |item| {
+            ready.push_back(item.unbind());
+            Ok(())
+        })
+    }
+
+    /// The ready items and then those of `chunk`, in a new list.
+    fn parse<'py>(&mut self, py: Python<'py>, chunk: &[u8]) -> PyResult<Bound<'py, PyList>> {
+        // Appending as items come is faster than collecting them first.
+        let list = PyList::new(py, self.ready.drain(..))?;
+        let parsed = parse_chunk(py, &mut self.core, &mut self.strings, chunk, |item| {
+            list.append(item)
+        });
+        match parsed {
+            Ok(()) => Ok(list),
+            Err(error) => {
+                // Keep the items for events(), as feed() does.
+                self.ready.extend(list.iter().map(Bound::unbind));
+                Err(error)
+            }
+        }
     }
 }
 

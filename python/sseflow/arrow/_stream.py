@@ -1,0 +1,228 @@
+"""Record batches from any byte source or HTTP response, sync or async.
+
+Every source goes through the readers of :mod:`sseflow` (``iter_events``, the
+httpx, requests and aiohttp wrappers) with a :class:`BatchParser` in place of
+``sseflow.Parser``: the same reading, content-type checks and errors, batches
+instead of events.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+from sseflow.arrow._native import BatchParser, RecordBatch, Schema, export_stream
+from sseflow.stream import DEFAULT_CHUNK_SIZE, ParserFactory, aiter_events, iter_events
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from sseflow.stream import AsyncSource, Source
+
+__all__ = ["BatchStream", "aiter_batches", "iter_batches"]
+
+
+class BatchStream:
+    """The record batches of one stream: iterate it, or hand it whole to Arrow.
+
+    ``pyarrow.table(stream)``, ``polars.DataFrame(stream)`` and
+    ``pyarrow.RecordBatchReader.from_stream(stream)`` read it through
+    ``__arrow_c_stream__``, pulling each batch as they need it, so a stream is
+    never held whole in memory by sseflow.
+    """
+
+    def __init__(self, batches: Iterator[RecordBatch], parser: BatchParser) -> None:
+        self._batches = batches
+        self._parser = parser
+        self._peeked: list[RecordBatch] = []
+
+    @property
+    def parser(self) -> BatchParser:
+        """The parser: ``truncated``, ``last_event_id`` and ``retry`` of the stream."""
+        return self._parser
+
+    @property
+    def schema(self) -> Schema:
+        """The schema of every batch (when the JSON type is inferred, reading the first batch)."""
+        schema = self._parser.schema
+        while schema is None:
+            batch = next(self._batches, None)
+            if batch is None:
+                self._parser.close()
+            else:
+                self._peeked.append(batch)
+            schema = self._parser.schema
+        return schema
+
+    def __iter__(self) -> BatchStream:
+        return self
+
+    def __next__(self) -> RecordBatch:
+        if self._peeked:
+            return self._peeked.pop()
+        return next(self._batches)
+
+    def close(self) -> None:
+        """Stops reading the source."""
+        close = getattr(self._batches, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> BatchStream:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __arrow_c_schema__(self) -> object:
+        """The schema as an ``arrow_schema`` PyCapsule."""
+        return self.schema.__arrow_c_schema__()
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """The rest of the stream as an ``arrow_array_stream`` PyCapsule.
+
+        ``requested_schema`` is ignored: the batches have one layout.
+        """
+        return export_stream(self, self.schema)
+
+
+def _factory(options: dict[str, Any]) -> tuple[BatchParser, ParserFactory]:
+    parser = BatchParser(**options)
+    return parser, cast("ParserFactory", lambda: parser)
+
+
+def _is_instance(value: object, module: str, name: str) -> bool:
+    """Whether ``value`` is a ``module.name``, without importing ``module``: a
+    program that made one has imported it already."""
+    kind = getattr(sys.modules.get(module), name, None)
+    return isinstance(kind, type) and isinstance(value, kind)
+
+
+def iter_batches(
+    source: Source | object,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    raise_on_truncated: bool = False,
+    **options: Any,
+) -> BatchStream:
+    """The record batches of a stream, read from any source ``sseflow.iter_events`` takes
+    or from an HTTP response.
+
+    Args:
+        source: an iterable of bytes-like chunks, a binary file, an
+            ``httpx.Response``, a ``requests.Response`` (opened with
+            ``stream=True``), or an ``sseflow.httpx.EventSource`` (its
+            response is read).
+        chunk_size: the largest read from a file or a response, in bytes.
+        raise_on_truncated: raise :class:`sseflow.StreamTruncated` at the end
+            when the stream ended inside an event (after the last batch).
+        options: the :class:`BatchParser` options (``batch_rows``,
+            ``json_schema``, limits...).
+
+    Returns:
+        A :class:`BatchStream`: an iterator of :class:`RecordBatch`, with
+        ``__arrow_c_stream__`` for ``pyarrow.table()`` and ``polars.DataFrame()``.
+
+    Raises:
+        TypeError: as ``sseflow.iter_events`` (and the HTTP readers) do.
+        ConnectionFailed: a response that is not an event stream.
+    """
+    parser, factory = _factory(options)
+    return BatchStream(_sync_batches(source, factory, chunk_size, raise_on_truncated), parser)
+
+
+def _sync_batches(
+    source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
+) -> Iterator[RecordBatch]:
+    if _is_instance(source, "sseflow.httpx", "EventSource"):
+        source = source.response  # read again, with a BatchParser
+    if _is_instance(source, "httpx", "Response"):
+        from sseflow.httpx import EventSource
+
+        batches = EventSource(source, parser_factory=factory).iter_sse(
+            raise_on_truncated=raise_on_truncated
+        )
+        return cast("Iterator[RecordBatch]", batches)
+    if _is_instance(source, "requests", "Response"):
+        from sseflow import requests as sseflow_requests
+
+        return cast(
+            "Iterator[RecordBatch]",
+            sseflow_requests.iter_sse(
+                source,
+                chunk_size=chunk_size,
+                raise_on_truncated=raise_on_truncated,
+                parser_factory=factory,
+            ),
+        )
+    return cast(
+        "Iterator[RecordBatch]",
+        iter_events(
+            source,
+            chunk_size=chunk_size,
+            raise_on_truncated=raise_on_truncated,
+            parser_factory=factory,
+        ),
+    )
+
+
+def aiter_batches(
+    source: AsyncSource | object,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    raise_on_truncated: bool = False,
+    **options: Any,
+) -> AsyncIterator[RecordBatch]:
+    """The record batches of a stream read from an async source.
+
+    Args:
+        source: what ``sseflow.aiter_events`` takes (an async iterable of
+            bytes, an async reader), an ``httpx.Response`` of an
+            ``httpx.AsyncClient`` (or an ``sseflow.httpx.EventSource`` made on
+            one), or an ``aiohttp.ClientResponse``.
+        chunk_size: the largest read, in bytes.
+        raise_on_truncated: as in :func:`iter_batches`.
+        options: the :class:`BatchParser` options.
+
+    Returns:
+        An async iterator of :class:`RecordBatch`.
+    """
+    _, factory = _factory(options)
+    return _async_batches(source, factory, chunk_size, raise_on_truncated)
+
+
+def _async_batches(
+    source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
+) -> AsyncIterator[RecordBatch]:
+    events: AsyncIterator[Any]
+    if _is_instance(source, "sseflow.httpx", "EventSource"):
+        source = source.response  # read again, with a BatchParser
+    if _is_instance(source, "httpx", "Response"):
+        from sseflow.httpx import EventSource
+
+        events = EventSource(source, parser_factory=factory).aiter_sse(
+            raise_on_truncated=raise_on_truncated
+        )
+    elif _is_instance(source, "aiohttp", "ClientResponse"):
+        from sseflow import aiohttp as sseflow_aiohttp
+
+        events = sseflow_aiohttp.iter_sse(
+            source,
+            chunk_size=chunk_size,
+            raise_on_truncated=raise_on_truncated,
+            parser_factory=factory,
+        )
+    else:
+        events = aiter_events(
+            source,
+            chunk_size=chunk_size,
+            raise_on_truncated=raise_on_truncated,
+            parser_factory=factory,
+        )
+    return cast("AsyncIterator[RecordBatch]", events)

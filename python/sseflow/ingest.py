@@ -1,0 +1,388 @@
+"""``sseflow ingest``: event streams, recorded or live, into Parquet, Arrow or NDJSON files.
+
+It lives outside :mod:`sseflow.arrow` so that ``sseflow --help`` works without the
+native module of that package; the command says how to install it when it is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from sseflow.arrow import BatchParser, RecordBatch, Schema
+
+__all__ = ["add_command", "run"]
+
+T = TypeVar("T")
+
+FORMATS = {".parquet": "Parquet", ".arrow": "Arrow IPC", ".ndjson": "NDJSON", ".jsonl": "NDJSON"}
+
+LIVE_FLUSH_SECONDS = 1.0
+"""A live stream's events are cut into a batch when they arrive this long after the last
+cut (and at the end, or on Ctrl-C), so that a slow stream reaches the file as it goes."""
+
+
+def add_command(commands: Any) -> None:
+    """Adds the ``ingest`` subcommand to the ``sseflow`` command line's subparsers."""
+    command = commands.add_parser(
+        "ingest",
+        help="write event streams (files or live URLs) to a Parquet, Arrow or NDJSON file",
+        description="Parse event streams into Arrow record batches (one row per event: event, "
+        "data, id, retry, and the JSON data decoded into typed columns with --schema) and "
+        "write them to OUT. A URL is followed live, reconnecting with Last-Event-ID like "
+        "EventSource, until the server ends it (204) or Ctrl-C. Progress is shown on a "
+        "terminal; a summary is printed at the end. Parquet and Arrow files need pyarrow "
+        "(pip install 'sseflow[arrow]').",
+    )
+    command.add_argument("sources", nargs="+", metavar="FILE|URL", help="'-' reads stdin")
+    command.add_argument(
+        "--to", required=True, metavar="OUT", help="the output: .parquet, .arrow or .ndjson"
+    )
+    command.add_argument(
+        "--schema",
+        metavar="infer|FILE",
+        help="decode each event's data as JSON: 'infer' it from the first batch, or a JSON "
+        'file mapping field names to types ({"id": "string", "n": "int64"})',
+    )
+    command.add_argument(
+        "--events",
+        metavar="TYPE,...",
+        help="decode only the data of events of these types (default: all)",
+    )
+    command.add_argument(
+        "--on-error",
+        choices=("null", "raise"),
+        default="null",
+        help="data that is not JSON or does not fit: a null row (default) or stop",
+    )
+    command.add_argument(
+        "--batch-rows", type=int, default=65536, metavar="N", help="rows per batch"
+    )
+    command.add_argument("--offsets", action="store_true", help="add each event's byte offset")
+    command.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a request header for URLs (repeatable)",
+    )
+    command.add_argument(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="for URLs: give up after N failed reconnections in a row (default: never)",
+    )
+
+
+class Writer(Protocol):
+    def write(self, batch: RecordBatch) -> None: ...
+    def close(self) -> None: ...
+
+
+class _Pyarrow:
+    """A Parquet or Arrow IPC file, written through pyarrow one batch at a time."""
+
+    def __init__(self, path: str, schema: Schema, parquet: bool) -> None:
+        import pyarrow as pa
+
+        self._pa = pa
+        target = pa.schema(schema)
+        if parquet:
+            import pyarrow.parquet as pq
+
+            self._writer: Any = pq.ParquetWriter(path, target)
+        else:
+            self._writer = pa.ipc.new_file(path, target)
+
+    def write(self, batch: RecordBatch) -> None:
+        self._writer.write_batch(self._pa.record_batch(batch))
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+class _JsonLines:
+    """An NDJSON file: one object per event, written natively (no pyarrow needed)."""
+
+    def __init__(self, path: str) -> None:
+        self._file: IO[bytes] = open(path, "wb")  # noqa: SIM115 (closed by close())
+
+    def write(self, batch: RecordBatch) -> None:
+        self._file.write(batch.to_json_lines())
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _writer(path: str, schema: Schema) -> Writer:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".ndjson", ".jsonl"):
+        return _JsonLines(path)
+    return _Pyarrow(path, schema, parquet=suffix == ".parquet")
+
+
+class _Progress:
+    """Events, megabytes and events per second on stderr, when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.events = 0
+        self.batches = 0
+        self.bytes = 0
+        self.start = time.monotonic()
+        self._shown = 0.0
+        self._live = sys.stderr.isatty()
+
+    def add(self, batch: RecordBatch, data_bytes: int) -> None:
+        self.events += batch.num_rows
+        self.batches += 1
+        self.bytes = data_bytes
+        now = time.monotonic()
+        if self._live and now - self._shown >= 0.2:
+            self._shown = now
+            print(f"\r{self._line(now)}", end="", file=sys.stderr, flush=True)
+
+    def _line(self, now: float) -> str:
+        seconds = max(now - self.start, 1e-9)
+        return (
+            f"{self.events:,} events, {self.bytes / 1e6:,.1f} MB, "
+            f"{self.events / seconds:,.0f} events/s"
+        )
+
+    def summary(self, out: str) -> str:
+        if self._live:
+            print("\r\033[K", end="", file=sys.stderr)
+        seconds = time.monotonic() - self.start
+        return (
+            f"sseflow: wrote {self.events:,} events in {self.batches:,} batches to {out} "
+            f"({self.bytes / 1e6:,.1f} MB read in {seconds:.2f} s, "
+            f"{self.events / max(seconds, 1e-9):,.0f} events/s)"
+        )
+
+
+class _Interrupt:
+    """Ctrl-C stops a read at once, but never a write: a batch being written, or an
+    event being parsed, is finished first, so the file is whole and holds every
+    event read before the interrupt."""
+
+    def __init__(self) -> None:
+        self.reading = False
+        self.pending = False
+
+    def __enter__(self) -> _Interrupt:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.reading:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    def check(self) -> None:
+        """Raises the interrupt deferred while writing, if any."""
+        if self.pending:
+            raise KeyboardInterrupt
+
+    def read(self, step: Callable[[], T]) -> T:
+        """Runs a read, which Ctrl-C interrupts at once."""
+        self.check()
+        self.reading = True
+        try:
+            return step()
+        finally:
+            self.reading = False
+
+
+INTERRUPT = _Interrupt()
+
+
+class _Counted:
+    """A binary file whose bytes read are counted, for the progress line."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._read = getattr(file, "read1", None) or file.read
+        self.on_read: _Source | None = None
+
+    def read(self, size: int = -1, /) -> bytes:
+        chunk: bytes = INTERRUPT.read(lambda: self._read(size))
+        if self.on_read is not None:
+            self.on_read.read += len(chunk)
+        return chunk
+
+
+def _json_schema(value: str | None) -> object:
+    if value is None or value == "infer":
+        return value
+    import pyarrow as pa
+
+    fields = json.loads(Path(value).read_text(encoding="utf-8"))
+    if not isinstance(fields, dict):
+        raise ValueError(f"{value}: a schema file holds a JSON object of field name -> type")
+    return pa.schema([(name, pa.type_for_alias(kind)) for name, kind in fields.items()])
+
+
+def _parser_options(args: argparse.Namespace, label: str | None) -> dict[str, Any]:
+    options: dict[str, Any] = {"batch_rows": args.batch_rows, "offsets": args.offsets}
+    if label is not None:
+        options["label"] = label
+    if args.json_schema is not None:
+        options["json_schema"] = args.json_schema
+        options["on_error"] = args.on_error
+        if args.events:
+            options["json_events"] = args.events.split(",")
+    return options
+
+
+class _Source:
+    """One stream being ingested: its parser and its batches, with the bytes read so far."""
+
+    def __init__(self, parser: BatchParser, batches: Iterator[RecordBatch]) -> None:
+        self.parser = parser
+        self.batches = batches
+        self.read = 0
+
+    def finish(self) -> Iterator[RecordBatch]:
+        """After an interruption: the events parsed so far, in a last batch."""
+        close = getattr(self.batches, "close", None)
+        if close is not None:
+            close()
+        self.parser.close()
+        return iter(self.parser)
+
+
+def _file_source(source: str, options: dict[str, Any], stack: ExitStack) -> _Source:
+    from sseflow.arrow import iter_batches
+
+    opened = None if source == "-" else stack.enter_context(open(source, "rb"))  # noqa: SIM115
+    file = sys.stdin.buffer if opened is None else opened
+    counted = _Counted(file)
+    stream = iter_batches(counted, **options)
+    ingested = _Source(stream.parser, stream)
+    counted.on_read = ingested
+    return ingested
+
+
+def _url_source(url: str, options: dict[str, Any], args: argparse.Namespace) -> _Source:
+    """A live stream, followed by ``EventSource`` (reconnecting); its events are
+    written back to the wire format and parsed into batches, flushed every second."""
+    from sseflow.arrow import BatchParser
+
+    parser = BatchParser(**options)
+    ingested = _Source(parser, iter(()))
+    ingested.batches = _url_batches(url, parser, args, ingested)
+    return ingested
+
+
+def _url_batches(
+    url: str, parser: BatchParser, args: argparse.Namespace, ingested: _Source
+) -> Iterator[RecordBatch]:
+    from sseflow import EventSource, encode
+    from sseflow.cli import _headers
+
+    headers = _headers(args.header, args.command_parser)
+    last_flush = -LIVE_FLUSH_SECONDS  # the first event is written at once
+    with EventSource(url, headers=headers, max_retries=args.max_retries) as source:
+        events = iter(source)
+        while (event := INTERRUPT.read(lambda: next(events, None))) is not None:
+            wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
+            ingested.read += len(wire)
+            parser.feed(wire)
+            if time.monotonic() - last_flush >= LIVE_FLUSH_SECONDS:
+                parser.flush()
+                last_flush = time.monotonic()
+            yield from parser
+    parser.close()
+    yield from parser
+
+
+def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
+    """Runs ``sseflow ingest``; returns the exit status."""
+    suffix = Path(args.to).suffix.lower()
+    if suffix not in FORMATS:
+        command_parser.error(f"--to must end in .parquet, .arrow or .ndjson, got {args.to!r}")
+    try:
+        import sseflow.arrow  # noqa: F401
+    except ImportError as error:
+        print(f"sseflow: {error}", file=sys.stderr)
+        return 2
+    if suffix in (".parquet", ".arrow") or args.schema not in (None, "infer"):
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            what = f"writing {FORMATS[suffix]} files" if suffix != ".ndjson" else "--schema FILE"
+            print(f"sseflow: {what} needs pyarrow: pip install 'sseflow[arrow]'", file=sys.stderr)
+            return 2
+    args.json_schema = _json_schema(args.schema)
+    args.command_parser = command_parser
+    from sseflow.arrow import JSONDataError
+    from sseflow.errors import ConnectionFailed, RetriesExhausted
+
+    try:
+        with INTERRUPT:
+            return _ingest(args)
+    except (ConnectionFailed, RetriesExhausted, JSONDataError) as error:
+        print(f"sseflow: {error}", file=sys.stderr)
+        return 1
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from sseflow.arrow import BatchParser
+
+    progress = _Progress()
+    writer: Writer | None = None
+    truncated = []
+    many = len(args.sources) > 1
+
+    def write(batch: RecordBatch, read: int) -> None:
+        nonlocal writer
+        if writer is None:
+            writer = _writer(args.to, batch.schema)
+            stack.callback(writer.close)
+        writer.write(batch)
+        progress.add(batch, read)
+
+    with ExitStack() as stack:
+        read_before = 0
+        for name in args.sources:
+            options = _parser_options(args, name if many else None)
+            if name.startswith(("http://", "https://")):
+                source = _url_source(name, options, args)
+            else:
+                source = _file_source(name, options, stack)
+            try:
+                for batch in source.batches:
+                    if many and args.json_schema == "infer":
+                        # The next sources decode into the type the first one inferred.
+                        args.json_schema = batch.schema.json_schema
+                    write(batch, read_before + source.read)
+                    INTERRUPT.check()
+            except KeyboardInterrupt:
+                for batch in source.finish():
+                    write(batch, read_before + source.read)
+                print(progress.summary(args.to), file=sys.stderr)
+                return 130
+            read_before += source.read
+            if source.parser.truncated:
+                truncated.append(name)
+        if writer is None:
+            empty = BatchParser(**_parser_options(args, args.sources[0] if many else None))
+            empty.close()
+            schema = empty.schema
+            assert schema is not None  # known once closed
+            writer = _writer(args.to, schema)
+            stack.callback(writer.close)
+    print(progress.summary(args.to), file=sys.stderr)
+    for name in truncated:
+        print(f"sseflow: {name} ended in the middle of an event", file=sys.stderr)
+    return 0

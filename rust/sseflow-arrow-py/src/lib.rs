@@ -1,0 +1,23 @@
+//! The `sseflow_arrow` extension module: Python types around `sseflow-arrow`,
+//! handed to pyarrow, polars or DuckDB through the Arrow PyCapsule interface.
+//!
+//! This crate converts types and nothing more; framing and JSON decoding live
+//! in `sseflow-arrow`, every rule of the format in `sseflow-core`.
+
+mod args;
+mod batch;
+mod capsule;
+mod errors;
+mod parser;
+mod stream;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn sseflow_arrow(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<batch::PyRecordBatch>()?;
+    module.add_class::<batch::PySchema>()?;
+    module.add_class::<parser::PyBatchParser>()?;
+    module.add_function(wrap_pyfunction!(stream::export_stream, module)?)?;
+    Ok(())
+}

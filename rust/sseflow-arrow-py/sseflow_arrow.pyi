@@ -1,0 +1,79 @@
+"""Type stubs for the sseflow_arrow extension module (see sseflow.arrow)."""
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, final
+
+from typing_extensions import Buffer
+
+__all__ = ["BatchParser", "RecordBatch", "Schema", "export_stream"]
+
+@final
+class Schema:
+    """The schema of the batches: column names and Arrow types."""
+
+    @property
+    def names(self) -> list[str]: ...
+    @property
+    def json_schema(self) -> Schema | None: ...
+    def __arrow_c_schema__(self) -> object: ...
+
+@final
+class RecordBatch:
+    """A batch of events as Arrow columns, handed over through the PyCapsule interface."""
+
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    @property
+    def schema(self) -> Schema: ...
+    @property
+    def nbytes(self) -> int: ...
+    def __len__(self) -> int: ...
+    def to_json_lines(self) -> bytes: ...
+    def __arrow_c_schema__(self) -> object: ...
+    def __arrow_c_array__(
+        self, requested_schema: object | None = None
+    ) -> tuple[object, object]: ...
+
+@final
+class BatchParser:
+    """An incremental Server-Sent Events parser that hands out Arrow record batches."""
+
+    def __new__(
+        cls,
+        *,
+        batch_rows: int = 65536,
+        batch_bytes: int = 16777216,
+        offsets: bool = False,
+        label: str | None = None,
+        large_data: bool = False,
+        json_schema: Literal["infer"] | Any | None = None,
+        json_events: Iterable[str] | None = None,
+        on_error: Literal["null", "raise"] = "null",
+        infer_rows: int = 1000,
+        max_line_size: int | None = None,
+        max_event_size: int | None = None,
+        last_event_id: str = "",
+    ) -> BatchParser: ...
+    def feed(self, data: Buffer) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+    def batches(self) -> list[RecordBatch]: ...
+    def __iter__(self) -> Iterator[RecordBatch]: ...
+    def __next__(self) -> RecordBatch: ...
+    @property
+    def schema(self) -> Schema | None: ...
+    @property
+    def pending_rows(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def truncated(self) -> bool: ...
+    @property
+    def last_event_id(self) -> str: ...
+    @property
+    def retry(self) -> int | None: ...
+
+def export_stream(iterator: Iterator[RecordBatch], schema: Schema) -> object:
+    """An arrow_array_stream PyCapsule reading the batches of ``iterator``."""

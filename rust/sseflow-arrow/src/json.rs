@@ -1,0 +1,378 @@
+//! Decoding each event's data as JSON into a typed `json` column.
+//!
+//! # How it works
+//!
+//! When a batch is cut, the data of its events (those of the chosen types) is
+//! fed to arrow-json's decoder one event at a time, straight from the `data`
+//! column's buffer. The decoder tokenizes into a tape, and its flush builds the
+//! typed arrays. An event counts as one row only if its data is exactly one
+//! JSON value: after each one the decoder must hold one more complete row.
+//!
+//! # Traps
+//!
+//! * The decoder cannot take back a value. Data that is not one JSON value
+//!   (`[DONE]`, empty, `1 2`), or a flush that fails on a value that does not
+//!   fit the schema, spoils the batch's fast pass; the batch is then decoded
+//!   again, checking each event alone, and only the good ones are decoded
+//!   together. Only batches holding a bad event pay for that.
+//! * Rows that are skipped (a type not chosen) or bad are nulls of the `json`
+//!   column, put in place by a `take` with null indices.
+
+use crate::error::{Error, JsonError};
+use crate::escapes::unescape_pairs;
+use crate::integers::IntegerFactory;
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int32Type;
+use arrow_array::{new_null_array, Array, ArrayRef, StringArray, UInt32Array};
+use arrow_json::reader::{infer_json_schema_from_iterator, Decoder, ReaderBuilder};
+use arrow_schema::{ArrowError, DataType, Field, Fields};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The most rows the decoder holds before a flush; larger batches are decoded
+/// in parts and concatenated.
+const DECODER_ROWS: usize = 1 << 16;
+
+/// What to do with data that is not JSON or does not fit the schema.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnError {
+    /// A null `json` row, and the reason in the `json_error` column.
+    #[default]
+    Null,
+    /// Fail with [`Error::Json`](crate::Error::Json), naming the event.
+    Raise,
+}
+
+/// The type of the `json` column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonSchema {
+    /// These fields, as a struct.
+    Fields(Fields),
+    /// Inferred from the first batch's first `rows` events whose data is a
+    /// JSON object, then kept for the stream.
+    Infer {
+        /// How many events to look at.
+        rows: usize,
+    },
+}
+
+/// Options for decoding event data as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonOptions {
+    /// The `json` column's struct type, given or inferred.
+    pub schema: JsonSchema,
+    /// Decode only events of these types (default: all).
+    pub events: Option<Vec<String>>,
+    /// The policy for bad data.
+    pub on_error: OnError,
+}
+
+/// One batch's framing columns, as the decoder reads them.
+pub(crate) struct Batch<'a> {
+    pub event: &'a dyn Array,
+    pub data: &'a dyn Array,
+    pub id: &'a dyn Array,
+    /// The stream position of the batch's first event.
+    pub first_index: u64,
+}
+
+impl Batch<'_> {
+    fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// A row's data as the decoder is given it (see [`unescape_pairs`]).
+    fn data(&self, row: usize) -> Cow<'_, [u8]> {
+        let data = match self.data.data_type() {
+            DataType::LargeUtf8 => self.data.as_string::<i64>().value(row),
+            _ => self.data.as_string::<i32>().value(row),
+        };
+        unescape_pairs(data.as_bytes())
+    }
+
+    fn text(column: &dyn Array, row: usize) -> String {
+        let dictionary = column.as_dictionary::<Int32Type>();
+        let key = dictionary.keys().value(row) as usize;
+        dictionary.values().as_string::<i32>().value(key).to_owned()
+    }
+
+    fn error(&self, row: usize, message: String) -> JsonError {
+        JsonError {
+            index: self.first_index + row as u64,
+            event: Batch::text(self.event, row),
+            id: Batch::text(self.id, row),
+            message,
+        }
+    }
+}
+
+/// The JSON decoding state of a stream.
+pub(crate) struct Json {
+    options: JsonOptions,
+    /// The `json` column's type and its decoder, once the type is known.
+    decoder: Option<(DataType, Decoder)>,
+    batch_rows: usize,
+    events: Option<HashSet<String>>,
+}
+
+/// The JSON columns of one batch.
+pub(crate) struct Decoded {
+    pub json: ArrayRef,
+    pub errors: Option<ArrayRef>,
+}
+
+impl Json {
+    pub(crate) fn new(options: JsonOptions, batch_rows: usize) -> Result<Json, ArrowError> {
+        let events = options.events.as_ref().map(|v| v.iter().cloned().collect());
+        let mut json = Json {
+            options,
+            decoder: None,
+            batch_rows,
+            events,
+        };
+        if let JsonSchema::Fields(fields) = &json.options.schema {
+            let kind = DataType::Struct(fields.clone());
+            json.decoder = Some((kind.clone(), json.build(kind)?));
+        }
+        Ok(json)
+    }
+
+    fn build(&self, kind: DataType) -> Result<Decoder, ArrowError> {
+        decoder(kind, self.batch_rows.clamp(1, DECODER_ROWS))
+    }
+
+    /// The JSON fields (`json`, then `json_error` with [`OnError::Null`]), once
+    /// the type is known.
+    pub(crate) fn fields(&self) -> Option<Vec<Field>> {
+        let (kind, _) = self.decoder.as_ref()?;
+        let mut fields = vec![Field::new("json", kind.clone(), true)];
+        if self.options.on_error == OnError::Null {
+            fields.push(Field::new("json_error", DataType::Utf8, true));
+        }
+        Some(fields)
+    }
+
+    /// The rows to decode: those of the chosen types.
+    fn candidates(&self, batch: &Batch<'_>) -> Vec<usize> {
+        let Some(events) = &self.events else {
+            return (0..batch.len()).collect();
+        };
+        let dictionary = batch.event.as_dictionary::<Int32Type>();
+        let values = dictionary.values().as_string::<i32>();
+        let chosen: Vec<bool> = values
+            .iter()
+            .map(|v| events.contains(v.unwrap_or("")))
+            .collect();
+        let keys = dictionary.keys().values();
+        (0..batch.len())
+            .filter(|&row| chosen[keys[row] as usize])
+            .collect()
+    }
+
+    /// Settles an inferred type that no batch came to infer: an empty struct.
+    pub(crate) fn settle(&mut self) -> Result<(), ArrowError> {
+        if self.decoder.is_none() {
+            let kind = DataType::Struct(Fields::empty());
+            self.decoder = Some((kind.clone(), self.build(kind)?));
+        }
+        Ok(())
+    }
+
+    /// Infers the `json` type from the batch, if it is not known yet.
+    fn infer(&mut self, batch: &Batch<'_>, candidates: &[usize]) -> Result<(), ArrowError> {
+        let JsonSchema::Infer { rows } = self.options.schema else {
+            return Ok(());
+        };
+        if self.decoder.is_some() {
+            return Ok(());
+        }
+        let values: Vec<serde_json::Value> = candidates
+            .iter()
+            .filter_map(|&row| serde_json::from_slice(&batch.data(row)).ok())
+            .filter(serde_json::Value::is_object)
+            .take(rows)
+            .collect();
+        let schema = infer_json_schema_from_iterator(values.iter().map(Ok))?;
+        let kind = DataType::Struct(schema.fields().clone());
+        self.decoder = Some((kind.clone(), self.build(kind)?));
+        Ok(())
+    }
+
+    /// Decodes the batch's data into its JSON columns.
+    pub(crate) fn decode(&mut self, batch: &Batch<'_>) -> Result<Decoded, Error> {
+        let candidates = self.candidates(batch);
+        self.infer(batch, &candidates)?;
+        let kind = self.decoder.as_ref().map(|(kind, _)| kind.clone());
+        let kind = kind.expect("the type is known once inferred");
+        let (good, errors) = match self.decode_all(batch, &candidates) {
+            Ok(array) => (array, Vec::new()),
+            Err(()) => {
+                self.reset()?;
+                self.decode_each(batch, &candidates)?
+            }
+        };
+        if self.options.on_error == OnError::Raise {
+            if let Some((row, message)) = errors.into_iter().next() {
+                return Err(Error::Json(batch.error(row, message)));
+            }
+            let json = place(batch.len(), &candidates, &[], good, &kind)?;
+            return Ok(Decoded { json, errors: None });
+        }
+        let mut messages: Vec<Option<String>> = vec![None; batch.len()];
+        for (row, message) in &errors {
+            messages[*row] = Some(message.clone());
+        }
+        let bad: Vec<usize> = errors.into_iter().map(|(row, _)| row).collect();
+        let json = place(batch.len(), &candidates, &bad, good, &kind)?;
+        let errors = Arc::new(StringArray::from(messages)) as ArrayRef;
+        Ok(Decoded {
+            json,
+            errors: Some(errors),
+        })
+    }
+
+    fn decoder(&mut self) -> &mut Decoder {
+        &mut self.decoder.as_mut().expect("known").1
+    }
+
+    /// The fast pass: every candidate must be one JSON value fitting the type.
+    fn decode_all(&mut self, batch: &Batch<'_>, rows: &[usize]) -> Result<Option<ArrayRef>, ()> {
+        let limit = self.batch_rows.clamp(1, DECODER_ROWS);
+        let mut parts = Vec::new();
+        let decoder = self.decoder();
+        for &row in rows {
+            if decoder.len() == limit {
+                parts.push(flush(decoder).map_err(drop)?);
+            }
+            let before = decoder.len();
+            let data = batch.data(row);
+            match decoder.decode(&data) {
+                Ok(used) if used == data.len() => {}
+                _ => return Err(()),
+            }
+            if decoder.len() != before + 1 || decoder.has_partial_record() {
+                return Err(());
+            }
+        }
+        if !decoder.is_empty() {
+            parts.push(flush(decoder).map_err(drop)?);
+        }
+        concat(parts).map_err(drop)
+    }
+
+    /// The careful pass: each candidate is decoded alone, by a one-row
+    /// decoder, then the good ones are decoded together. Returns them and the
+    /// bad rows with the reason.
+    #[allow(clippy::type_complexity)]
+    fn decode_each(
+        &mut self,
+        batch: &Batch<'_>,
+        rows: &[usize],
+    ) -> Result<(Option<ArrayRef>, Vec<(usize, String)>), ArrowError> {
+        let kind = self.decoder.as_ref().expect("known").0.clone();
+        let one_row = || decoder(kind.clone(), 1);
+        let mut checker = one_row()?;
+        let mut good = Vec::new();
+        let mut bad = Vec::new();
+        for &row in rows {
+            let data = batch.data(row);
+            // The line end ends a bare number, which the decoder holds open.
+            let whole = checker
+                .decode(&data)
+                .and_then(|used| checker.decode(b"\n").map(|_| used == data.len()));
+            let problem = match whole {
+                Err(error) => Some(format!("not JSON: {error}")),
+                Ok(false) => Some("not one JSON value".to_owned()),
+                Ok(true) if checker.len() != 1 || checker.has_partial_record() => {
+                    Some("not one JSON value".to_owned())
+                }
+                Ok(true) => None,
+            };
+            if let Some(problem) = problem {
+                bad.push((row, problem));
+                checker = one_row()?;
+                continue;
+            }
+            match checker.flush() {
+                Ok(_) => good.push(row),
+                Err(error) => {
+                    bad.push((row, format!("does not fit the schema: {error}")));
+                    checker = one_row()?;
+                }
+            }
+        }
+        let limit = self.batch_rows.clamp(1, DECODER_ROWS);
+        let mut parts = Vec::new();
+        let decoder = self.decoder();
+        for &row in &good {
+            if decoder.len() == limit {
+                parts.push(flush(decoder)?);
+            }
+            decoder.decode(&batch.data(row))?;
+            decoder.decode(b"\n")?;
+        }
+        if !decoder.is_empty() {
+            parts.push(flush(decoder)?);
+        }
+        Ok((concat(parts)?, bad))
+    }
+
+    /// A fresh decoder, after one was left inside a value or failed.
+    fn reset(&mut self) -> Result<(), ArrowError> {
+        let (kind, _) = self.decoder.take().expect("known");
+        self.decoder = Some((kind.clone(), self.build(kind)?));
+        Ok(())
+    }
+}
+
+/// A decoder of `json` values of this type, holding at most `rows` rows.
+fn decoder(kind: DataType, rows: usize) -> Result<Decoder, ArrowError> {
+    ReaderBuilder::new_with_field(Field::new("json", kind, true))
+        .with_batch_size(rows)
+        .with_decoder_factory(Arc::new(IntegerFactory))
+        .build_decoder()
+}
+
+fn flush(decoder: &mut Decoder) -> Result<ArrayRef, ArrowError> {
+    let batch = decoder.flush()?.expect("rows were buffered");
+    Ok(batch.column(0).clone())
+}
+
+fn concat(parts: Vec<ArrayRef>) -> Result<Option<ArrayRef>, ArrowError> {
+    match parts.len() {
+        0 => Ok(None),
+        1 => Ok(parts.into_iter().next()),
+        _ => {
+            let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+            arrow_select::concat::concat(&refs).map(Some)
+        }
+    }
+}
+
+/// The `json` column: the decoded values at the candidate rows that are not
+/// bad, in order, and nulls elsewhere.
+fn place(
+    len: usize,
+    candidates: &[usize],
+    bad: &[usize],
+    good: Option<ArrayRef>,
+    kind: &DataType,
+) -> Result<ArrayRef, ArrowError> {
+    let Some(good) = good else {
+        return Ok(new_null_array(kind, len));
+    };
+    if good.len() == len {
+        return Ok(good);
+    }
+    let mut indices: Vec<Option<u32>> = vec![None; len];
+    let bad: HashSet<usize> = bad.iter().copied().collect();
+    let mut next = 0u32;
+    for &row in candidates {
+        if !bad.contains(&row) {
+            indices[row] = Some(next);
+            next += 1;
+        }
+    }
+    arrow_select::take::take(good.as_ref(), &UInt32Array::from(indices), None)
+}

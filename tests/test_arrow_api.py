@@ -1,0 +1,141 @@
+"""sseflow.arrow's API: columns, batch cuts, the PyCapsule hand-over, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pytest
+from arrow_rows import feed_all, rows
+
+import sseflow
+from sseflow.arrow import BatchParser, iter_batches
+
+STREAM = b"event: a\ndata: x\nid: 1\n\ndata: y\nretry: 5\n\r\ndata: z\nid: 2\n\n"
+
+
+def test_columns_and_types() -> None:
+    parser = BatchParser(offsets=True, label="s1")
+    batches = feed_all(parser, [STREAM])
+    assert len(batches) == 1
+    batch = pa.record_batch(batches[0])
+    dictionary = pa.dictionary(pa.int32(), pa.utf8())
+    assert batch.schema == pa.schema(
+        [
+            pa.field("event", dictionary, nullable=False),
+            pa.field("data", pa.utf8(), nullable=False),
+            pa.field("id", dictionary, nullable=False),
+            pa.field("retry", pa.uint64()),
+            pa.field("offset", pa.uint64(), nullable=False),
+            pa.field("stream", dictionary, nullable=False),
+        ]
+    )
+    assert batch.to_pylist() == [
+        {"event": "a", "data": "x", "id": "1", "retry": None, "offset": 24, "stream": "s1"},
+        {"event": "message", "data": "y", "id": "1", "retry": 5, "offset": 42, "stream": "s1"},
+        {"event": "message", "data": "z", "id": "2", "retry": None, "offset": 58, "stream": "s1"},
+    ]
+    # Each offset is just past the line end that dispatched the event; for CRLF, past its CR.
+    assert STREAM[:24].endswith(b"\n\n")
+    assert STREAM[:42].endswith(b"\r")
+    assert len(STREAM) == 58
+    assert pa.schema(parser.schema) == batch.schema
+
+
+def test_consumers_take_batches_without_importing_anything() -> None:
+    batches = feed_all(BatchParser(), [STREAM])
+    frame = pl.DataFrame(batches[0])
+    assert frame["data"].to_list() == ["x", "y", "z"]
+    assert pa.table(batches[0]).num_rows == 3
+    # DuckDB reads a whole stream through __arrow_c_stream__.
+    relation = duckdb.from_arrow(iter_batches([STREAM]))
+    assert relation.aggregate("count(*), max(data)").fetchall() == [(3, "z")]
+
+
+def test_large_data_column() -> None:
+    batches = feed_all(BatchParser(large_data=True), [STREAM])
+    assert pa.record_batch(batches[0]).schema.field("data").type == pa.large_utf8()
+
+
+def test_batches_cut_by_rows_bytes_flush_and_close() -> None:
+    parser = BatchParser(batch_rows=2)
+    parser.feed(b"data: 1\n\ndata: 2\n\ndata: 3\n\n")
+    assert [b.num_rows for b in parser.batches()] == [2]
+    assert parser.pending_rows == 1
+    parser.flush()
+    assert [b.num_rows for b in parser] == [1]
+    parser.flush()  # nothing pending: no empty batch
+    assert parser.batches() == []
+    by_bytes = BatchParser(batch_bytes=20)  # each row counts its type: 7 + 5 bytes
+    by_bytes.feed(b"data: 12345\n\ndata: 67890\n\ndata: x\n\n")
+    by_bytes.close()
+    assert [b.num_rows for b in by_bytes] == [2, 1]
+
+
+def test_ids_repeat_and_types_interleave() -> None:
+    stream = b"".join(
+        b"event: %s\nid: %d\ndata: %d\n\n" % (b"ab"[i % 2 : i % 2 + 1], i // 3, i)
+        for i in range(30)
+    )
+    got = rows(feed_all(BatchParser(batch_rows=7), [stream]))
+    assert [(r["event"], r["id"], r["data"]) for r in got] == [
+        ("ab"[i % 2], str(i // 3), str(i)) for i in range(30)
+    ]
+
+
+def test_limits_like_parser() -> None:
+    parser = BatchParser(max_line_size=16)
+    parser.feed(b"data: fine\n\n")
+    with pytest.raises(sseflow.LimitExceeded) as raised:
+        parser.feed(b"data: " + b"x" * 100)
+    assert (raised.value.limit_name, raised.value.limit) == ("max_line_size", 16)
+    with pytest.raises(sseflow.LimitExceeded):
+        parser.feed(b"\n\n")
+    assert parser.truncated
+    parser.close()
+    assert [r["data"] for r in rows(parser)] == ["fine"]
+
+
+def test_close_then_feed() -> None:
+    parser = BatchParser(last_event_id="41")
+    parser.feed(b"data: a\n\ndata: cut")
+    parser.close()
+    parser.close()
+    assert parser.closed
+    assert parser.truncated
+    assert [(r["data"], r["id"]) for r in rows(parser)] == [("a", "41")]
+    with pytest.raises(sseflow.ParserClosed):
+        parser.feed(b"data: b\n\n")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"batch_rows": 0}, ValueError, "batch_rows must be at least 1"),
+        ({"batch_rows": "2"}, TypeError, "batch_rows must be an int"),
+        ({"max_line_size": -1}, ValueError, "max_line_size must be a non-negative int"),
+        ({"offsets": 1}, TypeError, "offsets must be a bool"),
+        ({"label": 3}, TypeError, "label must be a str"),
+        ({"last_event_id": "a\nb"}, ValueError, "last_event_id cannot contain"),
+        ({"json_schema": "guess"}, ValueError, "json_schema must be 'infer'"),
+        ({"json_schema": 5}, TypeError, "json_schema must be 'infer' or an Arrow schema"),
+        ({"json_schema": pa.int64()}, TypeError, "must be a schema or a struct type"),
+        ({"json_schema": "infer", "on_error": "skip"}, ValueError, "on_error must be"),
+        ({"json_schema": "infer", "json_events": "message"}, TypeError, "json_events must"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        BatchParser(**kwargs)
+
+
+def test_feed_types() -> None:
+    parser = BatchParser()
+    parser.feed(bytearray(b"data: a\n\n"))
+    parser.feed(memoryview(b"data: b\n\n"))
+    with pytest.raises(TypeError, match="bytes-like"):
+        parser.feed("data: c\n\n")  # type: ignore[arg-type]
+    parser.close()
+    assert [r["data"] for r in rows(parser)] == ["a", "b"]

@@ -1,0 +1,85 @@
+"""Hypothesis differential test: BatchParser's rows against sseflow.Parser's events.
+
+Streams are drawn as in test_differential.py (SSE-shaped pieces, every line end,
+BOMs, malformed UTF-8), cut at random points, and fed in lockstep to a
+``sseflow.Parser`` and a ``BatchParser`` with the same random limits and a random
+batch size. After every chunk: the same error (type, limit and size), and every
+event the parser yielded so far is a row of the batches ready or pending, in
+order. At the end: the rows are the events, row by row, with the same last event
+ID, retry and truncation; each row's offset is where the event came out when the
+stream is fed one byte at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrow_rows import rows
+from hypothesis import given
+from hypothesis import strategies as st
+from test_differential import chunked_streams
+
+import sseflow
+from sseflow import LimitExceeded
+from sseflow.arrow import BatchParser, RecordBatch
+
+
+def event_offsets(stream: bytes) -> list[int]:
+    """Where each event comes out when the stream is fed one byte at a time."""
+    parser = sseflow.Parser()
+    offsets = []
+    for index in range(len(stream)):
+        parser.feed(stream[index : index + 1])
+        offsets += [index + 1] * len(parser.events())
+    return offsets
+
+
+def attempt(call: Any) -> tuple[str, str, int, int] | None:
+    try:
+        call()
+    except LimitExceeded as error:
+        return ("LimitExceeded", error.limit_name, error.limit, error.size)
+    return None
+
+
+@given(
+    chunks=chunked_streams(),
+    batch_rows=st.integers(1, 6),
+    max_line_size=st.none() | st.integers(0, 48),
+    max_event_size=st.none() | st.integers(0, 48),
+)
+def test_batches_are_the_events_row_by_row(
+    chunks: list[bytes], batch_rows: int, max_line_size: int | None, max_event_size: int | None
+) -> None:
+    parser = sseflow.Parser(max_line_size=max_line_size, max_event_size=max_event_size)
+    batcher = BatchParser(
+        batch_rows=batch_rows,
+        offsets=True,
+        max_line_size=max_line_size,
+        max_event_size=max_event_size,
+    )
+    events: list[sseflow.Event] = []
+    batches: list[RecordBatch] = []
+    for chunk in chunks:
+        error = attempt(lambda chunk=chunk: parser.feed(chunk))
+        assert attempt(lambda chunk=chunk: batcher.feed(chunk)) == error
+        events += parser
+        batches += batcher
+        assert all(0 < batch.num_rows <= batch_rows for batch in batches)
+        assert len(rows(batches)) + batcher.pending_rows == len(events)
+    parser.close()
+    batcher.close()
+    events += parser
+    batches += batcher
+    got = rows(batches)
+    assert [(r["event"], r["data"], r["id"], r["retry"]) for r in got] == [
+        (e.event, e.data, e.id, e.retry) for e in events
+    ]
+    assert (batcher.last_event_id, batcher.retry, batcher.truncated, batcher.closed) == (
+        parser.last_event_id,
+        parser.retry,
+        parser.truncated,
+        parser.closed,
+    )
+    if max_line_size is None and max_event_size is None:
+        assert [r["offset"] for r in got] == event_offsets(b"".join(chunks))

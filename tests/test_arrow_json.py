@@ -1,0 +1,224 @@
+"""JSON decoding in the same pass: the ``json`` column against ``json.loads``.
+
+The oracle decodes each event's data with ``json.loads`` (refusing the NaN and
+Infinity literals, which are not JSON) and converts the value to the schema with
+pyarrow; a value either refuses is a null row with a reason in ``json_error``.
+The corpus is drawn by Hypothesis: nested lists and structs, nulls, missing and
+unknown keys, unicode (escaped or not), integers at the edges of int64, any
+finite float, and malformed data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from arrow_rows import feed_all, rows
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sseflow
+from sseflow.arrow import BatchParser, JSONDataError, iter_batches
+
+INNER = pa.struct([("x", pa.float64()), ("t", pa.list_(pa.utf8()))])
+SCHEMA = pa.schema(
+    [
+        ("i", pa.int64()),
+        ("f", pa.float64()),
+        ("s", pa.utf8()),
+        ("b", pa.bool_()),
+        ("l", pa.list_(pa.int64())),
+        ("o", INNER),
+        ("lo", pa.list_(pa.struct([("k", pa.utf8()), ("v", pa.int64())]))),
+    ]
+)
+TYPE = pa.struct(list(SCHEMA))
+
+INT64 = st.integers(-(2**63), 2**63 - 1)
+FLOAT = st.floats(allow_nan=False, allow_infinity=False)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+
+
+def nullable(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.none() | strategy
+
+
+def record(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """Objects with any subset of the fields, and now and then an unknown key."""
+    return st.fixed_dictionaries({}, optional={**fields, "zz_unknown": st.integers() | TEXT})
+
+
+VALUES = record(
+    {
+        "i": nullable(INT64),
+        "f": nullable(FLOAT | st.integers(-(2**53), 2**53)),
+        "s": nullable(TEXT),
+        "b": nullable(st.booleans()),
+        "l": nullable(st.lists(nullable(INT64), max_size=4)),
+        "o": nullable(record({"x": nullable(FLOAT), "t": nullable(st.lists(TEXT, max_size=3))})),
+        "lo": nullable(
+            st.lists(nullable(record({"k": nullable(TEXT), "v": nullable(INT64)})), max_size=3)
+        ),
+    }
+)
+
+MALFORMED = st.sampled_from(
+    [
+        "",
+        "[DONE]",
+        '{"i": 1',
+        '{"i": 1}}',
+        '{"i":1}{"i":2}',
+        "1 2",
+        "tru",
+        '{"i": NaN}',
+        '{"f": Infinity}',
+        '{"s": "\\q"}',
+        '{"s": "\\ud800"}',
+        "{'i': 1}",
+        '{"i": 9223372036854775808}',
+        '{"i": -9223372036854775809}',
+        '{"s": 5}',
+        '{"b": "true"}',
+        '{"l": 5}',
+        '{"o": [1]}',
+        "[1]",
+        "5",
+        '"text"',
+        "null",
+    ]
+)
+
+
+def dumps(value: Any, ascii_only: bool, spaced: bool) -> str:
+    separators = (", ", ": ") if spaced else (",", ":")
+    return json.dumps(value, ensure_ascii=ascii_only, separators=separators)
+
+
+DATA = st.one_of(
+    st.builds(dumps, VALUES, st.booleans(), st.booleans()),
+    st.builds(lambda v: json.dumps(v, indent=1), VALUES),  # data over several lines
+    MALFORMED,
+)
+
+
+def _refuse(literal: str) -> Any:
+    raise ValueError(f"{literal} is not JSON")
+
+
+def oracle(data: str) -> tuple[Any, bool]:
+    """``(value, bad)``: json.loads, then pyarrow's conversion to the schema."""
+    try:
+        value = json.loads(data, parse_constant=_refuse)
+    except ValueError:
+        return None, True
+    try:
+        converted = pa.array([value], type=TYPE).to_pylist()[0]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
+        return None, True
+    return converted, False
+
+
+def decode(datas: list[str], **options: Any) -> list[dict[str, Any]]:
+    stream = b"".join(sseflow.encode(data) if data else b"data\n\n" for data in datas)
+    return rows(iter_batches([stream], json_schema=SCHEMA, **options))
+
+
+def same(got: Any, want: Any) -> bool:
+    """Equality that tells -0.0 from 0.0 (the decoders must agree on the bits)."""
+    if isinstance(want, float) and isinstance(got, float):
+        return math.copysign(1, got) == math.copysign(1, want) and got == want
+    if isinstance(want, dict) and isinstance(got, dict):
+        return got.keys() == want.keys() and all(same(got[k], want[k]) for k in want)
+    if isinstance(want, list) and isinstance(got, list):
+        return len(got) == len(want) and all(map(same, got, want))
+    return type(got) is type(want) and got == want
+
+
+@given(st.lists(DATA, max_size=12), st.integers(1, 5))
+def test_json_column_agrees_with_json_loads(datas: list[str], batch_rows: int) -> None:
+    got = decode(datas, batch_rows=batch_rows)
+    assert [row["data"] for row in got] == datas
+    for data, row in zip(datas, got, strict=True):
+        value, bad = oracle(data)
+        assert (row["json_error"] is not None) == bad, (data, row)
+        assert same(row["json"], value), (data, row["json"], value)
+
+
+def test_edges() -> None:
+    datas = [
+        '{"i": 9223372036854775807, "f": 1.7976931348623157e308}',
+        '{"i": -9223372036854775808, "f": 5e-324}',
+        '{"f": -0.0, "s": "\\u00e9\\ud83d\\ude00 \\"q\\" \\\\ \\n"}',
+        '{"f": 1e400}',  # out of float64's range: inf, as json.loads gives
+        '{"o": {"x": null, "t": []}, "lo": [null, {"k": "a"}]}',
+        '{"i": 1, "i": 2}',  # the last duplicate wins, as in json.loads
+    ]
+    got = decode(datas)
+    for data, row in zip(datas, got, strict=True):
+        value, bad = oracle(data)
+        assert not bad
+        assert row["json_error"] is None
+        assert same(row["json"], value), data
+
+
+def test_numbers_in_strings_fill_numeric_fields() -> None:
+    """arrow-json's one leniency, documented: "5" fills an int64 or float64 field."""
+    got = decode(['{"i": "5", "f": "2.5"}', '{"i": "five"}'])
+    assert got[0]["json"]["i"] == 5
+    assert got[0]["json"]["f"] == 2.5
+    assert got[1]["json"] is None
+    assert "failed to parse" in got[1]["json_error"]
+
+
+def test_only_chosen_event_types_are_decoded() -> None:
+    stream = b'event: ping\ndata: ok\n\ndata: {"i": 1}\n\nevent: done\ndata: [DONE]\n\n'
+    got = rows(iter_batches([stream], json_schema=SCHEMA, json_events=["message"]))
+    assert [(r["event"], r["json"] and r["json"]["i"], r["json_error"]) for r in got] == [
+        ("ping", None, None),
+        ("message", 1, None),
+        ("done", None, None),
+    ]
+
+
+def test_on_error_raise_names_the_event() -> None:
+    parser = BatchParser(json_schema=SCHEMA, on_error="raise", batch_rows=2)
+    parser.feed(b'data: {"i": 1}\n\ndata: {"i": 2}\n\n')
+    assert len(parser.batches()) == 1
+    parser.feed(b'id: 7\ndata: {"i": 3}\n\n')
+    with pytest.raises(JSONDataError) as raised:
+        parser.feed(b"event: tail\ndata: [DONE]\n\n")
+    error = raised.value
+    assert (error.index, error.event, error.id) == (3, "tail", "7")
+    assert isinstance(error, ValueError)
+    assert isinstance(error, sseflow.SSEError)
+    with pytest.raises(JSONDataError):  # refused from then on, like a limit
+        parser.feed(b"data: {}\n\n")
+    parser.close()
+    assert parser.batches() == []  # the batch holding the bad event is not delivered
+
+
+def test_schema_inferred_from_the_first_batch() -> None:
+    stream = b'data: {"n": 1, "tags": ["a"], "o": {"x": 1.5}}\n\ndata: [DONE]\n\n'
+    parser = BatchParser(json_schema="infer", batch_rows=2)
+    assert parser.schema is None
+    batches = feed_all(parser, [stream, b'data: {"n": "x"}\n\n'])
+    schema = pa.schema(parser.schema)
+    assert schema.field("json").type == pa.struct(
+        [("n", pa.int64()), ("o", pa.struct([("x", pa.float64())])), ("tags", pa.list_(pa.utf8()))]
+    )
+    got = rows(batches)
+    assert got[0]["json"] == {"n": 1, "o": {"x": 1.5}, "tags": ["a"]}
+    assert got[1]["json"] is None
+    assert got[1]["json_error"] is not None
+    assert got[2]["json"] is None
+    assert "failed to parse" in got[2]["json_error"]
+
+
+def test_inferred_schema_of_an_empty_stream() -> None:
+    stream = iter_batches([b": nothing\n"], json_schema="infer")
+    assert pa.schema(stream.schema).field("json").type == pa.struct([])
+    assert list(stream) == []

@@ -1,0 +1,109 @@
+"""iter_batches and aiter_batches from every source: bytes, files, async readers, and the
+httpx, requests and aiohttp responses of a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+
+import aiohttp
+import httpx
+import pyarrow as pa
+import pytest
+import requests
+from arrow_rows import rows
+from sse_server import SSEServer, static
+
+import sseflow
+import sseflow.httpx
+from sseflow.arrow import RecordBatch, aiter_batches, iter_batches
+
+pytestmark = pytest.mark.timeout(30)
+
+BODY = b"".join(sseflow.encode(f'{{"n": {n}}}', id=str(n)) for n in range(25)) + b"data: cut"
+WANT = [(str(n), f'{{"n": {n}}}') for n in range(25)]
+
+
+def pairs(batches: list[RecordBatch]) -> list[tuple[str, str]]:
+    return [(r["id"], r["data"]) for r in rows(batches)]
+
+
+async def collect(batches: AsyncIterator[RecordBatch]) -> list[RecordBatch]:
+    return [batch async for batch in batches]
+
+
+def test_chunks_files_and_truncation() -> None:
+    assert pairs(list(iter_batches([BODY[i : i + 7] for i in range(0, len(BODY), 7)]))) == WANT
+    stream = iter_batches(io.BytesIO(BODY), chunk_size=5, batch_rows=10)
+    assert [batch.num_rows for batch in stream] == [10, 10, 5]
+    assert stream.parser.truncated
+    with pytest.raises(sseflow.StreamTruncated):
+        list(iter_batches([BODY], raise_on_truncated=True))
+    with pytest.raises(TypeError, match="not be a bytes"):
+        iter_batches(BODY)
+
+
+def test_the_stream_goes_whole_to_arrow() -> None:
+    table = pa.table(iter_batches([BODY], batch_rows=4, json_schema="infer"))
+    assert table.num_rows == 25
+    assert table.column("json").to_pylist()[24] == {"n": 24}
+    reader = pa.RecordBatchReader.from_stream(iter_batches([BODY], batch_rows=10))
+    assert [batch.num_rows for batch in reader] == [10, 10, 5]
+
+
+def test_async_sources() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(BODY), 9):
+            yield BODY[start : start + 9]
+
+    async def reader() -> list[RecordBatch]:
+        stream = asyncio.StreamReader()
+        stream.feed_data(BODY)
+        stream.feed_eof()
+        return await collect(aiter_batches(stream, batch_rows=7))
+
+    assert pairs(asyncio.run(collect(aiter_batches(chunks())))) == WANT
+    assert pairs(asyncio.run(reader())) == WANT
+
+
+def test_httpx_and_requests_responses() -> None:
+    with SSEServer() as server:
+        url = server.route("/s", static(BODY))
+        with httpx.Client() as client, client.stream("GET", url) as response:
+            assert pairs(list(iter_batches(response, batch_rows=10))) == WANT
+        with httpx.Client() as client, sseflow.httpx.connect_sse(client, "GET", url) as source:
+            assert pairs(list(iter_batches(source))) == WANT
+        with requests.get(url, stream=True, timeout=10) as answer:
+            assert pairs(list(iter_batches(answer, chunk_size=11))) == WANT
+
+
+def test_async_httpx_and_aiohttp_responses() -> None:
+    async def run(url: str) -> tuple[list[RecordBatch], list[RecordBatch]]:
+        async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
+            from_httpx = await collect(aiter_batches(response))
+        async with aiohttp.ClientSession() as session, session.get(url) as answer:
+            from_aiohttp = await collect(aiter_batches(answer, batch_rows=3))
+        return from_httpx, from_aiohttp
+
+    with SSEServer() as server:
+        url = server.route("/s", static(BODY))
+        from_httpx, from_aiohttp = asyncio.run(run(url))
+    assert pairs(from_httpx) == WANT
+    assert pairs(from_aiohttp) == WANT
+
+
+def test_a_response_that_is_not_an_event_stream() -> None:
+    with SSEServer() as server:
+        url = server.route("/s", static(b"{}", 200, "application/json"))
+        with (
+            requests.get(url, stream=True, timeout=10) as answer,
+            pytest.raises(sseflow.ConnectionFailed),
+        ):
+            list(iter_batches(answer))
+        with (
+            httpx.Client() as client,
+            client.stream("GET", url) as response,
+            pytest.raises(sseflow.SSEError),
+        ):
+            list(iter_batches(response))

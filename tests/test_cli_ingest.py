@@ -1,0 +1,177 @@
+"""``sseflow ingest`` run as a process: files and live URLs into Parquet, Arrow, NDJSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from sse_server import Conn, SSEServer, sequence, static
+
+from sseflow import encode
+
+pytestmark = pytest.mark.timeout(60)
+
+TOKENS = b"".join(
+    encode(json.dumps({"n": n, "text": f"t{n}"}), id=str(n)) for n in range(10)
+) + encode("[DONE]")
+
+
+def ingest(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sseflow", "ingest", *args],
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+        input=input,
+        env=env,
+    )
+
+
+def test_file_to_parquet_with_an_inferred_schema(tmp_path: Path) -> None:
+    source = tmp_path / "tokens.sse"
+    source.write_bytes(TOKENS + b'data: {"n": 99')  # cut mid-event
+    out = tmp_path / "out.parquet"
+    result = ingest(str(source), "--to", str(out), "--schema", "infer", "--batch-rows", "4")
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(out)
+    assert table.num_rows == 11
+    assert table.column("json").to_pylist()[:2] == [{"n": 0, "text": "t0"}, {"n": 1, "text": "t1"}]
+    assert table.column("json").to_pylist()[10] is None
+    assert table.column("id").to_pylist()[9] == "9"
+    assert "wrote 11 events in 3 batches" in result.stderr
+    assert "ended in the middle of an event" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stdin_and_files_to_arrow_and_ndjson(tmp_path: Path) -> None:
+    arrow = tmp_path / "out.arrow"
+    result = ingest("-", "--to", str(arrow), input=TOKENS.decode())
+    assert result.returncode == 0, result.stderr
+    with pa.ipc.open_file(arrow) as reader:
+        assert reader.read_all().column("data").to_pylist()[-1] == "[DONE]"
+    first, second = tmp_path / "a.sse", tmp_path / "b.sse"
+    first.write_bytes(encode("one", event="x"))
+    second.write_bytes(encode("two") + encode("three"))
+    lines = tmp_path / "out.ndjson"
+    result = ingest(str(first), str(second), "--to", str(lines), "--offsets")
+    assert result.returncode == 0, result.stderr
+    got = [json.loads(line) for line in lines.read_text().splitlines()]
+    assert got == [
+        {"event": "x", "data": "one", "id": "", "offset": 20, "stream": str(first)},
+        {"event": "message", "data": "two", "id": "", "offset": 11, "stream": str(second)},
+        {"event": "message", "data": "three", "id": "", "offset": 24, "stream": str(second)},
+    ]
+
+
+def test_schema_file_and_event_filter(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"n": "int32", "text": "string"}))
+    source = tmp_path / "s.sse"
+    source.write_bytes(encode("keep-alive", event="ping") + TOKENS)
+    out = tmp_path / "out.parquet"
+    result = ingest(str(source), "--to", str(out), "--schema", str(schema), "--events", "message")
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(out)
+    assert table.schema.field("json").type == pa.struct([("n", pa.int32()), ("text", pa.utf8())])
+    assert table.column("json_error").to_pylist()[0] is None  # ping: not decoded
+    assert table.column("json").to_pylist()[1] == {"n": 0, "text": "t0"}
+
+
+def test_live_url_followed_across_a_drop(tmp_path: Path) -> None:
+    with SSEServer() as server:
+        url = server.route(
+            "/s",
+            sequence(
+                static(encode("a", id="1", retry=10) + b"data: cut mid-ev"),
+                static(encode("b", id="2") + encode("c")),
+                static(status=204),
+            ),
+        )
+        out = tmp_path / "live.parquet"
+        result = ingest(url, "--to", str(out), "-H", "X-Token: t")
+        assert result.returncode == 0, result.stderr
+        assert pq.read_table(out).select(["data", "id", "retry"]).to_pylist() == [
+            {"data": "a", "id": "1", "retry": 10},
+            {"data": "b", "id": "2", "retry": None},
+            {"data": "c", "id": "2", "retry": None},
+        ]
+        requests = server.requests_to("/s")
+        assert [r.headers.get("last-event-id") for r in requests] == [None, "1", "2"]
+        assert all(r.headers["x-token"] == "t" for r in requests)
+
+
+def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("hello") + encode("world"))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        url = server.route("/s", route)
+        out = tmp_path / "live.parquet"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(out)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert server.wait_for(lambda: len(server.requests_to("/s")) == 1)
+        assert server.wait_for(lambda: out.exists(), timeout=10)  # the first batch is written
+        time.sleep(0.5)  # "world", in the same write, is read meanwhile
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        assert pq.read_table(out).column("data").to_pylist() == ["hello", "world"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "status"),
+    [
+        (("--to", "out.csv"), "--to must end in .parquet, .arrow or .ndjson", 2),
+        (("--to", "{tmp}/o.parquet", "--schema", "{tmp}/missing.json"), "No such file", 2),
+    ],
+)
+def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str, status: int) -> None:
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    result = ingest(str(source), *(a.format(tmp=tmp_path) for a in args))
+    assert result.returncode == status
+    assert message in result.stderr
+
+
+def test_a_url_that_is_not_an_event_stream(tmp_path: Path) -> None:
+    with SSEServer() as server:
+        url = server.route("/s", static(b"oops", 500, "text/plain"))
+        result = ingest(url, "--to", str(tmp_path / "o.ndjson"))
+        assert result.returncode == 1
+        assert "500" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_missing_pyarrow_names_the_extra(tmp_path: Path) -> None:
+    """Run with pyarrow hidden: Parquet is refused with the extra to install; NDJSON works."""
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "pyarrow").mkdir()
+    (hide / "pyarrow" / "__init__.py").write_text("raise ImportError('hidden for the test')")
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    env = {**os.environ, "PYTHONPATH": str(hide)}
+    result = ingest(str(source), "--to", str(tmp_path / "o.parquet"), env=env)
+    assert result.returncode == 2
+    assert "writing Parquet files needs pyarrow: pip install 'sseflow[arrow]'" in result.stderr
+    lines = tmp_path / "o.ndjson"
+    result = ingest(str(source), "--to", str(lines), "--schema", "infer", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(lines.read_text().splitlines()[3])["json"] == {"n": 3, "text": "t3"}
