@@ -158,7 +158,7 @@ def test_bad_answer_fails_the_query_naming_the_url(
         good = server.route("/good", LiveStream(10))
         bad = server.route("/bad", static(b"data: x\n\n", status, content_type))
         message = _failure(_start(spark, [good, bad], tmp_path))
-    assert f"event stream {bad}: expected status 200" in message
+    assert f"ConnectionFailed: event stream {bad}: expected status 200" in message
     assert f"got status {status} with '{content_type}'" in message
 
 
@@ -252,13 +252,17 @@ def test_batch_read_of_a_file_and_a_finite_response(spark: SparkSession, tmp_pat
 
 
 def test_json_schema_adds_a_decoded_column(spark: SparkSession, tmp_path: Path) -> None:
-    body = encode('{"n": 1, "text": "a"}', id="1") + encode("[DONE]", id="2")
+    body = encode('{"n": 1, "tags": ["a", "b"]}', id="1") + encode("[DONE]", id="2")
     file = tmp_path / "recorded.sse"
     file.write_bytes(body)
-    frame = spark.read.format("sse").option("json_schema", "n int, text string").load(str(file))
+    frame = (
+        spark.read.format("sse").option("json_schema", "n int, tags array<string>").load(str(file))
+    )
     assert frame.schema.simpleString() == (
         "struct<event:string,data:string,id:string,retry:bigint,url:string,"
-        "json:struct<n:int,text:string>>"
+        "json:struct<n:int,tags:array<string>>,json_error:string>"
     )
-    rows = frame.orderBy("id").select("id", "json.n", "json.text").collect()
-    assert [tuple(row) for row in rows] == [("1", 1, "a"), ("2", None, None)]
+    rows = frame.orderBy("id").select("id", "json.n", "json.tags", "json_error").collect()
+    assert [tuple(row)[:3] for row in rows] == [("1", 1, ["a", "b"]), ("2", None, None)]
+    assert rows[0].json_error is None
+    assert rows[1].json_error.startswith("not JSON")

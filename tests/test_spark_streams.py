@@ -227,7 +227,7 @@ def test_json_data_is_decoded_into_the_json_column() -> None:
     )
     batch = framer.feed(body)
     assert batch is not None
-    assert batch.column_names == ["event", "data", "id", "retry", "json"]
+    assert batch.column_names == ["event", "data", "id", "retry", "json", "json_error"]
     assert batch.column("json").to_pylist() == [
         {"n": 1, "tags": ["a"]},
         None,  # not JSON
@@ -235,3 +235,7 @@ def test_json_data_is_decoded_into_the_json_column() -> None:
         None,  # not an object
         {"n": 2, "tags": None},  # fields not in the type are left out
     ]
+    errors = batch.column("json_error").to_pylist()
+    assert [error is None for error in errors] == [True, False, False, False, True]
+    assert errors[1].startswith("not JSON")
+    assert "does not fit the schema" in errors[2]

@@ -34,7 +34,7 @@ from pyspark.sql.datasource import (
 from sseflow.errors import SSEError
 from sseflow.spark._follow import Follower, Settings, one_response
 from sseflow.spark._position import Position
-from sseflow.spark._rows import COLUMNS, Framer
+from sseflow.spark._rows import COLUMNS, JSON_COLUMNS, Framer
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -134,7 +134,7 @@ class EventStreamSource(DataSource):
 
     def schema(self) -> str:
         fields = self.options.get("json_schema", "").strip()
-        return f"{SCHEMA}, json struct<{fields}>" if fields else SCHEMA
+        return f"{SCHEMA}, json struct<{fields}>, {JSON_COLUMNS}" if fields else SCHEMA
 
     def simpleStreamReader(self, schema: StructType) -> SimpleDataSourceStreamReader:
         return _StreamReader(_Options(self.options, schema))
@@ -156,7 +156,7 @@ def _with_url(batch: pa.RecordBatch, url: str) -> pa.RecordBatch:
     import pyarrow as pa
 
     urls = pa.repeat(pa.scalar(url, pa.string()), batch.num_rows)
-    return batch.add_column(4, "url", urls)  # after the event's columns, before "json"
+    return batch.add_column(4, "url", urls)  # after the event's columns, before the JSON ones
 
 
 def _offsets(positions: Mapping[str, Position]) -> dict[str, Any]:

@@ -1,25 +1,29 @@
-"""Event-stream bytes to Arrow record batches: the one place where rows are made.
+"""Event-stream bytes to Arrow record batches, by :mod:`sseflow.arrow`.
 
-:class:`Framer` turns one connection's bytes into record batches with the
-columns ``event``, ``data``, ``id`` and ``retry``; everything else in
-:mod:`sseflow.spark` (offsets, reconnection, Spark) works on those batches.
+:class:`Framer` feeds one connection's bytes to an :class:`sseflow.arrow.BatchParser`
+and hands out its batches with Spark's column types: ``event``, ``data``, ``id``
+(strings), ``retry`` (``bigint``) and, with a JSON type, ``json`` and
+``json_error``. Everything else in :mod:`sseflow.spark` (offsets, reconnection,
+Spark) works on those batches.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Final
 
-from sseflow._native import Parser
+from sseflow.arrow import BatchParser
 from sseflow.errors import LimitExceeded
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["COLUMNS", "INT64_MAX", "Framer"]
+__all__ = ["COLUMNS", "INT64_MAX", "JSON_COLUMNS", "Framer"]
 
 COLUMNS: Final = "event string, data string, id string, retry bigint"
-"""The columns of every batch, as a Spark DDL string."""
+"""The event's columns, as a Spark DDL string."""
+
+JSON_COLUMNS: Final = "json_error string"
+"""The column beside ``json`` that says why an event's data was not decoded."""
 
 INT64_MAX: Final = 2**63 - 1
 """Spark has no unsigned type: a ``retry`` above this is given as null."""
@@ -33,8 +37,8 @@ class Framer:
         max_line_size: the parser's line limit, in bytes (``None``: none).
         max_event_size: the parser's event limit, in bytes (``None``: none).
         json_type: decode each event's data as JSON into a ``json`` column of
-            this struct type (null where the data is no JSON object or does not
-            fit the type).
+            this struct type (null, with the reason in ``json_error``, where the
+            data is not JSON or does not fit the type).
     """
 
     def __init__(
@@ -44,12 +48,15 @@ class Framer:
         max_event_size: int | None,
         json_type: pa.StructType | None = None,
     ) -> None:
-        self._parser = Parser(
+        import pyarrow as pa
+
+        self._parser = BatchParser(
             last_event_id=last_event_id,
             max_line_size=max_line_size,
             max_event_size=max_event_size,
+            json_schema=None if json_type is None else pa.schema(list(json_type)),
         )
-        self._json_type = json_type
+        self._json = json_type is not None
         self.error: LimitExceeded | None = None
         """The limit the stream went over; the events before it were framed."""
 
@@ -70,46 +77,28 @@ class Framer:
             self._parser.feed(chunk)
         except LimitExceeded as error:
             self.error = error
-        events = self._parser.events()
-        if not events:
+        self._parser.flush()
+        batches = [pa.record_batch(batch) for batch in self._parser]
+        if not batches:
             return None
-        retries = [e.retry if e.retry is None or e.retry <= INT64_MAX else None for e in events]
-        datas = [e.data for e in events]
-        columns = [
-            pa.array([e.event for e in events], pa.string()),
-            pa.array(datas, pa.string()),
-            pa.array([e.id for e in events], pa.string()),
-            pa.array(retries, pa.int64()),
-        ]
-        names = ["event", "data", "id", "retry"]
-        if self._json_type is not None:
-            columns.append(_decode(datas, self._json_type))
-            names.append("json")
-        return pa.record_batch(columns, names=names)
+        return _spark_types(batches[0] if len(batches) == 1 else pa.concat_batches(batches))
 
 
-def _decode(datas: list[str], json_type: pa.StructType) -> pa.Array:
-    """Each data decoded as JSON into ``json_type``; null where it does not fit."""
+def _spark_types(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with the types Spark reads: plain strings, a signed ``retry``."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    values = []
-    for data in datas:
-        try:
-            value = json.loads(data)
-        except ValueError:
-            value = None
-        values.append(value if isinstance(value, dict) else None)
-    try:
-        return pa.array(values, json_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        return pa.array([_fit(value, json_type) for value in values], json_type)
-
-
-def _fit(value: object, json_type: pa.StructType) -> object:
-    import pyarrow as pa
-
-    try:
-        pa.array([value], json_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        return None
-    return value
+    retry = batch.column("retry")
+    signed = pc.if_else(pc.greater(retry, INT64_MAX), None, retry).cast(pa.int64())
+    columns = [
+        batch.column("event").cast(pa.string()),
+        batch.column("data").cast(pa.string()),
+        batch.column("id").cast(pa.string()),
+        signed,
+    ]
+    names = ["event", "data", "id", "retry"]
+    if "json" in batch.column_names:
+        columns += [batch.column("json"), batch.column("json_error").cast(pa.string())]
+        names += ["json", "json_error"]
+    return pa.record_batch(columns, names=names)
