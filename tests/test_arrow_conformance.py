@@ -72,3 +72,17 @@ def test_case_with_limits(case: Case, limits: dict[str, int]) -> None:
     """Limit errors, and the events before them, are those of ``sseflow.Parser``."""
     for label, chunks in all_chunkings(case.stream):
         assert batch_outcome(chunks, **limits) == parser_outcome(chunks, **limits), label
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+@pytest.mark.parametrize("default_event", [None, "update"])
+def test_case_with_a_default_event(case: Case, default_event: str | None) -> None:
+    """``default_event`` as in ``sseflow.Parser``: with ``None``, a null ``event``."""
+    for label, chunks in all_chunkings(case.stream):
+        parser = sseflow.Parser(default_event=default_event)
+        want = []
+        for chunk in chunks:
+            want += [(e.event, e.data, e.id, e.retry) for e in parser.parse(chunk)]
+        parser.close()
+        batcher = BatchParser(batch_rows=3, default_event=default_event)
+        assert event_tuples(feed_all(batcher, chunks)) == want, label

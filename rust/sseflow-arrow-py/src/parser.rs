@@ -27,6 +27,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// (``label`` on every row) with ``label=``; with ``json_schema=``, ``json``
 /// (the data decoded into that struct type, or inferred with ``"infer"``) and,
 /// with ``on_error="null"``, ``json_error`` (why a row's ``json`` is null).
+/// ``default_event`` is the type of an event whose block set none, as in
+/// :class:`sseflow.Parser`; with ``None`` such a row's ``event`` is null.
 ///
 /// >>> parser = BatchParser()
 /// >>> parser.feed(b"data: hel")
@@ -67,9 +69,10 @@ impl PyBatchParser {
             infer_rows = None,
             max_line_size = None,
             max_event_size = None,
-            last_event_id = None
+            last_event_id = None,
+            default_event = Some("message".to_owned())
         ),
-        text_signature = "(*, batch_rows=65536, batch_bytes=16777216, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='')"
+        text_signature = "(*, batch_rows=65536, batch_bytes=16777216, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='', default_event='message')"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -85,6 +88,7 @@ impl PyBatchParser {
         max_line_size: Option<&Bound<'_, PyAny>>,
         max_event_size: Option<&Bound<'_, PyAny>>,
         last_event_id: Option<&Bound<'_, PyAny>>,
+        default_event: Option<String>,
     ) -> PyResult<PyBatchParser> {
         let defaults = Options::default();
         let mut options = Options {
@@ -94,6 +98,7 @@ impl PyBatchParser {
                 large_data: large_data.map_or(Ok(false), |v| args::flag("large_data", v))?,
                 offsets: offsets.map_or(Ok(false), |v| args::flag("offsets", v))?,
                 label: args::text("label", label)?,
+                untyped_events: default_event.is_none(),
             },
             json: None,
         };
@@ -108,7 +113,8 @@ impl PyBatchParser {
         let config = Config::default()
             .max_line_size(args::size("max_line_size", max_line_size)?)
             .max_event_size(args::size("max_event_size", max_event_size)?)
-            .last_event_id(args::last_event_id(last_event_id)?);
+            .last_event_id(args::last_event_id(last_event_id)?)
+            .default_event(default_event.as_deref());
         let inner = BatchParser::new(config, options).map_err(capsule::value_error)?;
         Ok(PyBatchParser {
             inner: Mutex::new(inner),

@@ -144,8 +144,9 @@ impl BatchParser {
                 }
             }
             let batches = &mut self.batches;
+            let event_type = event.event_type_or_none().map(String::from_utf8_lossy);
             batches.columns.push(Row {
-                event: &event.event_type(),
+                event: event_type.as_deref(),
                 data: &data,
                 id: event.id(),
                 retry: event.retry(),

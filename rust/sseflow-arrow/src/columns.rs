@@ -25,6 +25,9 @@ pub struct Layout {
     pub offsets: bool,
     /// A `stream` column holding this label on every row.
     pub label: Option<String>,
+    /// `event` may be null: the parser has no default event type
+    /// ([`Config::default_event`](sseflow_core::Config::default_event)).
+    pub untyped_events: bool,
 }
 
 impl Layout {
@@ -37,7 +40,7 @@ impl Layout {
             DataType::Utf8
         };
         let mut fields = vec![
-            Field::new("event", text(), false),
+            Field::new("event", text(), self.untyped_events),
             Field::new("data", data, false),
             Field::new("id", text(), false),
             Field::new("retry", DataType::UInt64, true),
@@ -67,6 +70,8 @@ impl Layout {
 struct Dictionary {
     unique: bool,
     keys: Vec<i32>,
+    /// Which rows are null (an event without a type), once one is.
+    nulls: Option<Vec<bool>>,
     values: StringBuilder,
     index: HashMap<Box<str>, i32>,
 }
@@ -76,6 +81,7 @@ impl Dictionary {
         Dictionary {
             unique,
             keys: Vec::new(),
+            nulls: None,
             values: StringBuilder::new(),
             index: HashMap::new(),
         }
@@ -88,8 +94,24 @@ impl Dictionary {
         &self.values.values_slice()[offsets[key] as usize..offsets[key + 1] as usize]
     }
 
+    /// A null row: its key is 0, and no value is stored for it.
+    fn push_null(&mut self) {
+        let rows = self.keys.len();
+        self.nulls
+            .get_or_insert_with(|| vec![false; rows])
+            .push(true);
+        self.keys.push(0);
+    }
+
     fn push(&mut self, value: &str) {
-        if let Some(&last) = self.keys.last() {
+        if let Some(nulls) = &mut self.nulls {
+            nulls.push(false);
+        }
+        let last_is_null = self
+            .nulls
+            .as_ref()
+            .is_some_and(|n| n.len() > 1 && n[n.len() - 2]);
+        if let Some(&last) = self.keys.last().filter(|_| !last_is_null) {
             if self.value(last) == value.as_bytes() {
                 self.keys.push(last);
                 return;
@@ -113,7 +135,14 @@ impl Dictionary {
     }
 
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
-        let keys = Int32Array::from(std::mem::take(&mut self.keys));
+        let keys = std::mem::take(&mut self.keys);
+        let keys = match self.nulls.take() {
+            None => Int32Array::from(keys),
+            Some(nulls) => {
+                let valid = nulls.iter().map(|&null| !null).collect::<Vec<bool>>();
+                Int32Array::new(keys.into(), Some(valid.into()))
+            }
+        };
         let values = Arc::new(self.values.finish());
         self.index.clear();
         Ok(Arc::new(DictionaryArray::<Int32Type>::try_new(
@@ -140,7 +169,7 @@ fn finish_data<O: OffsetSizeTrait>(builder: &mut GenericStringBuilder<O>) -> Arr
 
 /// One event, as the columns take it.
 pub(crate) struct Row<'a> {
-    pub event: &'a str,
+    pub event: Option<&'a str>,
     pub data: &'a str,
     pub id: &'a str,
     pub retry: Option<u64>,
@@ -206,7 +235,10 @@ impl Columns {
     }
 
     pub(crate) fn push(&mut self, row: Row<'_>) {
-        self.event.push(row.event);
+        match row.event {
+            Some(event) => self.event.push(event),
+            None => self.event.push_null(),
+        }
         match &mut self.data {
             Data::Small(builder) => builder.append_value(row.data),
             Data::Large(builder) => builder.append_value(row.data),
@@ -217,7 +249,7 @@ impl Columns {
             self.offset.push(row.offset);
         }
         self.rows += 1;
-        self.bytes += row.data.len() + row.event.len() + row.id.len();
+        self.bytes += row.data.len() + row.event.map_or(0, str::len) + row.id.len();
     }
 
     /// The framing arrays of the rows so far, in [`Layout::fields`] order; the

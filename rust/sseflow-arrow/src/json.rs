@@ -93,6 +93,9 @@ impl Batch<'_> {
 
     fn text(column: &dyn Array, row: usize) -> String {
         let dictionary = column.as_dictionary::<Int32Type>();
+        if dictionary.is_null(row) {
+            return String::new();
+        }
         let key = dictionary.keys().value(row) as usize;
         dictionary.values().as_string::<i32>().value(key).to_owned()
     }
@@ -164,9 +167,9 @@ impl Json {
             .iter()
             .map(|v| events.contains(v.unwrap_or("")))
             .collect();
-        let keys = dictionary.keys().values();
+        let keys = dictionary.keys();
         (0..batch.len())
-            .filter(|&row| chosen[keys[row] as usize])
+            .filter(|&row| keys.is_valid(row) && chosen[keys.value(row) as usize])
             .collect()
     }
 
