@@ -1,10 +1,10 @@
-"""sseflow.arrow against the object path, a memchr scan and the NDJSON readers, in one run.
+"""sseflow.arrow against the object path, a byte scan and the NDJSON readers, in one run.
 
 ``python -m benches.arrow [--quick]`` times, on each workload (token stream, typed
 stream, change feed, 64 KiB JSON payloads; in 16 KiB chunks and one event per chunk):
 
 - framing: ``sseflow.Parser`` making ``Event`` objects, ``BatchParser`` making record
-  batches, and a memchr scan of the same chunks (``bytes.count(b"\\n")``, the floor);
+  batches, and a scan of the same chunks for LFs (``bytes.count(b"\\n")``, the floor);
 - framing plus JSON into typed columns: today's path (``sseflow.Parser``, then
   ``orjson.loads`` of each event's data, then ``pyarrow.Table.from_pylist``),
   ``BatchParser(json_schema=...)``, and DuckDB's ``read_ndjson`` and
@@ -103,7 +103,7 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
         parser.close()
         return count + sum(batch.num_rows for batch in parser)
 
-    def memchr_scan() -> int:
+    def lf_scan() -> int:
         lines = 0
         for chunk in chunks:
             lines += chunk.count(b"\n")
@@ -142,7 +142,7 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     return {
         "sseflow.Parser (Events)": parser_events,
         "BatchParser": batches,
-        "memchr scan": memchr_scan,
+        "LF scan (bytes.count)": lf_scan,
         "Parser + orjson + Arrow": today,
         "BatchParser + JSON": batches_json,
         "DuckDB read_ndjson": duckdb_ndjson,
@@ -150,7 +150,7 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     }
 
 
-FRAMING = ("sseflow.Parser (Events)", "BatchParser", "memchr scan")
+FRAMING = ("sseflow.Parser (Events)", "BatchParser", "LF scan (bytes.count)")
 JSON_PATHS = (
     "Parser + orjson + Arrow",
     "BatchParser + JSON",
@@ -230,7 +230,7 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
     lines += ["## Framing into Arrow", ""]
     lines.append(
         "| workload | MB | Parser events/s | BatchParser events/s | BatchParser vs Parser "
-        "| BatchParser time vs memchr scan |"
+        "| BatchParser time vs LF scan |"
     )
     lines.append("|---|---|---|---|---|---|")
     for row in rows:
@@ -240,7 +240,7 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
             f"| {w.events / s['sseflow.Parser (Events)']:,.0f} "
             f"| {w.events / s['BatchParser']:,.0f} "
             f"| {_ratio(s['sseflow.Parser (Events)'], s['BatchParser'])} "
-            f"| {_ratio(s['BatchParser'], s['memchr scan'])} |"
+            f"| {_ratio(s['BatchParser'], s['LF scan (bytes.count)'])} |"
         )
     lines += ["", "## Framing plus JSON into typed columns", ""]
     lines.append(
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             s = rows[-1].seconds
             print(
                 f"{spec.name:24} framing {_ratio(s['sseflow.Parser (Events)'], s['BatchParser'])}"
-                f" Parser, {_ratio(s['BatchParser'], s['memchr scan'])} memchr; json "
+                f" Parser, {_ratio(s['BatchParser'], s['LF scan (bytes.count)'])} scan; json "
                 f"{_ratio(s['Parser + orjson + Arrow'], s['BatchParser + JSON'])} today, "
                 f"{_ratio(s['DuckDB read_ndjson'], s['BatchParser + JSON'])} duckdb, "
                 f"{_ratio(s['pyarrow.json.read_json'], s['BatchParser + JSON'])} pyarrow",
