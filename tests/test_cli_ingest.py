@@ -175,3 +175,19 @@ def test_missing_pyarrow_names_the_extra(tmp_path: Path) -> None:
     result = ingest(str(source), "--to", str(lines), "--schema", "infer", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(lines.read_text().splitlines()[3])["json"] == {"n": 3, "text": "t3"}
+
+
+def test_missing_native_module_says_how_to_install_it(tmp_path: Path) -> None:
+    hide = tmp_path / "hide"
+    (hide / "sseflow_arrow").mkdir(parents=True)
+    (hide / "sseflow_arrow" / "__init__.py").write_text("raise ImportError('hidden for the test')")
+    env = {**os.environ, "PYTHONPATH": str(hide)}
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    result = ingest(str(source), "--to", str(tmp_path / "o.ndjson"), env=env)
+    assert result.returncode == 2
+    assert "pip install ./rust/sseflow-arrow-py" in result.stderr
+    help_result = subprocess.run(
+        [sys.executable, "-m", "sseflow", "--help"], capture_output=True, text=True, env=env
+    )
+    assert help_result.returncode == 0  # the command line works without it
