@@ -147,3 +147,19 @@ def test_parse_is_feed_then_batches() -> None:
     assert parser.parse(b"data: 4\n") == []
     parser.close()
     assert [b.num_rows for b in parser.events()] == [1]
+
+
+def test_docstring_examples() -> None:
+    """The ``>>>`` examples of the module and of the native BatchParser run as written."""
+    import doctest
+
+    import sseflow.arrow
+
+    assert doctest.testmod(sseflow.arrow).failed == 0
+    finder = doctest.DocTestFinder(recurse=False)
+    runner = doctest.DocTestRunner()
+    for test in finder.find(BatchParser, "BatchParser", globs={"BatchParser": BatchParser}):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 0
+    assert result.failed == 0
