@@ -44,7 +44,7 @@ class BatchParser:
         cls,
         *,
         batch_rows: int = 65536,
-        batch_bytes: int = 16777216,
+        batch_bytes: int = 1048576,
         offsets: bool = False,
         label: str | None = None,
         large_data: bool = False,

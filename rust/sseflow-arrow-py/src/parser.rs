@@ -72,7 +72,7 @@ impl PyBatchParser {
             last_event_id = None,
             default_event = Some("message".to_owned())
         ),
-        text_signature = "(*, batch_rows=65536, batch_bytes=16777216, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='', default_event='message')"
+        text_signature = "(*, batch_rows=65536, batch_bytes=1048576, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='', default_event='message')"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(

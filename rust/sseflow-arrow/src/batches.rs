@@ -17,6 +17,10 @@ pub struct Options {
     /// `i32::MAX`).
     pub batch_rows: usize,
     /// A batch is cut once its text (data, types and IDs) reaches this many bytes.
+    ///
+    /// The default, 1 MiB, keeps a batch's buffers in memory the allocator
+    /// reuses: 16 MiB ones were mapped afresh, and faulting their pages in made
+    /// streams of 64 KiB events frame 2.5x slower.
     pub batch_bytes: usize,
     /// The optional framing columns.
     pub layout: Layout,
@@ -28,7 +32,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             batch_rows: 64 * 1024,
-            batch_bytes: 16 * 1024 * 1024,
+            batch_bytes: 1024 * 1024,
             layout: Layout::default(),
             json: None,
         }
