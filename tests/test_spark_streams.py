@@ -239,3 +239,40 @@ def test_json_data_is_decoded_into_the_json_column() -> None:
     assert [error is None for error in errors] == [True, False, False, False, True]
     assert errors[1].startswith("not JSON")
     assert "does not fit the schema" in errors[2]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({}, "needs option url or urls"),
+        ({"url": "http://127.0.0.1:1/a", "urls": "http://127.0.0.1:1/a"}, "name a stream twice"),
+        ({"url": "http://127.0.0.1:1/a", "max_wait": "soon"}, "option max_wait must be a number"),
+        ({"url": "http://127.0.0.1:1/a", "max_wait": "0"}, "option max_wait must be a finite"),
+        ({"url": "http://127.0.0.1:1/a", "max_events_per_batch": "-3"}, "max_events_per_batch"),
+        ({"url": "http://127.0.0.1:1/a", "max_event_size": "1.5"}, "option max_event_size"),
+        ({"url": "http://127.0.0.1:1/a", "reader": "executors"}, "option reader must be one of"),
+    ],
+)
+def test_bad_options_are_refused_naming_them(options: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _Options(options)
+
+
+def test_options_are_read() -> None:
+    options = _Options(
+        {
+            "url": "http://127.0.0.1:1/a",
+            "urls": " http://127.0.0.1:1/b , http://127.0.0.1:1/c",
+            "header.Authorization": "Bearer t",
+            "max_line_size": "100",
+            "max_events_per_batch": "7",
+            "max_wait": "0.5",
+            "retry": "250",
+            "idle_timeout": "9",
+        }
+    )
+    assert options.urls == [f"http://127.0.0.1:1/{name}" for name in "abc"]
+    assert options.settings.headers == (("Authorization", "Bearer t"),)
+    assert (options.settings.max_line_size, options.settings.max_event_size) == (100, None)
+    assert (options.max_events, options.max_wait, options.shape) == (7, 0.5, "driver")
+    assert (options.settings.retry, options.settings.idle_timeout) == (250, 9.0)
