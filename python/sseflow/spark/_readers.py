@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,15 @@ if TYPE_CHECKING:
     from pyspark.sql.streaming.datasource import ReadLimit
 
 from sseflow.spark._options import Options
-from sseflow.spark._streams import Streams, offsets_of, positions_of, replay, replay_one, with_url
+from sseflow.spark._streams import (
+    Streams,
+    next_batch,
+    offsets_of,
+    positions_of,
+    replay,
+    replay_one,
+    with_url,
+)
 
 __all__ = ["BatchReader", "PartitionedReader", "StreamReader"]
 
@@ -41,13 +48,7 @@ class StreamReader(SimpleDataSourceStreamReader):
         return offsets_of({url: Position() for url in self._options.urls})
 
     def read(self, start: dict[str, Any]) -> tuple[Iterator[pa.RecordBatch], dict[str, Any]]:
-        positions = positions_of(start, self._options.urls)
-        if self._streams is None or self._streams.positions != positions:
-            if self._streams is not None:
-                self._streams.close()
-            self._streams = Streams(self._options, positions)
-        deadline = time.monotonic() + self._options.max_wait
-        batches = self._streams.take(self._options.max_events, deadline)
+        self._streams, batches = next_batch(self._streams, self._options, start)
         return iter(batches), offsets_of(self._streams.positions)
 
     def readBetweenOffsets(
@@ -95,18 +96,14 @@ class PartitionedReader(DataSourceStreamReader):
         return offsets_of({url: Position() for url in self._options.urls})
 
     def latestOffset(self, start: dict[str, Any], limit: ReadLimit) -> dict[str, Any]:
-        positions = positions_of(start, self._options.urls)
-        if self._streams is None or self._streams.positions != positions:
-            if self._streams is not None:
-                self._streams.close()
-            self._streams = Streams(self._options, positions)
-        deadline = time.monotonic() + self._options.max_wait
+        self._streams, batches = next_batch(self._streams, self._options, start)
         by_url: dict[str, list[pa.RecordBatch]] = {url: [] for url in self._options.urls}
-        for batch in self._streams.take(self._options.max_events, deadline):
+        for batch in batches:
             by_url[batch.column("url")[0].as_py()].append(batch)
         end = offsets_of(self._streams.positions)
         if self._options.shape == "partitions":
-            self._read[json.dumps(end, sort_keys=True)] = (positions, by_url)
+            first = positions_of(start, self._options.urls)
+            self._read[json.dumps(end, sort_keys=True)] = (first, by_url)
         return end
 
     def partitions(self, start: dict[str, Any], end: dict[str, Any]) -> Sequence[InputPartition]:

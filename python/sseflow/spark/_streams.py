@@ -14,7 +14,15 @@ from sseflow.spark._position import Position
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Streams", "offsets_of", "positions_of", "replay", "replay_one", "with_url"]
+__all__ = [
+    "Streams",
+    "next_batch",
+    "offsets_of",
+    "positions_of",
+    "replay",
+    "replay_one",
+    "with_url",
+]
 
 
 def with_url(batch: pa.RecordBatch, url: str) -> pa.RecordBatch:
@@ -72,6 +80,20 @@ class Streams:
         if any(not f.queued and f.error is not None for f in self.followers):
             return True
         return all(full) if every else any(full)
+
+
+def next_batch(
+    streams: Streams | None, options: Options, start: Mapping[str, Any]
+) -> tuple[Streams, list[pa.RecordBatch]]:
+    """The micro-batch after ``start``, from ``streams`` if they stand there (the
+    connections kept from the batch before), else from streams started anew."""
+    positions = positions_of(start, options.urls)
+    if streams is None or streams.positions != positions:
+        if streams is not None:
+            streams.close()
+        streams = Streams(options, positions)
+    deadline = time.monotonic() + options.max_wait
+    return streams, streams.take(options.max_events, deadline)
 
 
 def positions_of(offsets: Mapping[str, Any], urls: Sequence[str]) -> dict[str, Position]:
