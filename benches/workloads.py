@@ -313,6 +313,15 @@ def _payloads(count: int) -> Iterator[Block]:
         yield _block(fields, "\n"), event
 
 
+def _json_payloads(count: int) -> Iterator[Block]:
+    """64 KiB JSON payloads: an object holding base64 text and a few scalars (sseflow.arrow)."""
+    rng = random.Random(7)
+    for index in range(count):
+        blob = base64.b64encode(rng.randbytes(48 * KIB - 60)).decode()
+        fields, event = _event(_dumps({"seq": index, "ok": True, "blob": blob}), "\n")
+        yield _block(fields, "\n"), event
+
+
 def _long_line(size: int) -> Iterator[Block]:
     """One event whose single data line holds ``size`` characters."""
     rng = random.Random(6)
@@ -328,6 +337,7 @@ _GENERATORS: dict[str, Callable[[Spec], Iterator[Block]]] = {
     "change-feed": lambda spec: _change_feed(spec.size),
     "multiline": lambda spec: _multiline(spec.size),
     "payload": lambda spec: _payloads(spec.size),
+    "json-payload": lambda spec: _json_payloads(spec.size),
     "long-line": lambda spec: _long_line(spec.size),
 }
 

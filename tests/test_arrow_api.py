@@ -139,3 +139,11 @@ def test_feed_types() -> None:
         parser.feed("data: c\n\n")  # type: ignore[arg-type]
     parser.close()
     assert [r["data"] for r in rows(parser)] == ["a", "b"]
+
+
+def test_parse_is_feed_then_batches() -> None:
+    parser = BatchParser(batch_rows=2)
+    assert [b.num_rows for b in parser.parse(b"data: 1\n\ndata: 2\n\ndata: 3\n\n")] == [2]
+    assert parser.parse(b"data: 4\n") == []
+    parser.close()
+    assert [b.num_rows for b in parser.events()] == [1]

@@ -1,5 +1,5 @@
 """iter_batches and aiter_batches from every source: bytes, files, async readers, and the
-httpx, requests and aiohttp responses of a real server on 127.0.0.1."""
+httpx, httpx2, requests and aiohttp responses of a real server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
+import httpx2
 import pyarrow as pa
 import pytest
 import requests
@@ -17,6 +18,7 @@ from sse_server import SSEServer, static
 
 import sseflow
 import sseflow.httpx
+import sseflow.httpx2
 from sseflow.arrow import RecordBatch, aiter_batches, iter_batches
 
 pytestmark = pytest.mark.timeout(30)
@@ -76,6 +78,20 @@ def test_httpx_and_requests_responses() -> None:
             assert pairs(list(iter_batches(source))) == WANT
         with requests.get(url, stream=True, timeout=10) as answer:
             assert pairs(list(iter_batches(answer, chunk_size=11))) == WANT
+
+
+def test_httpx2_responses() -> None:
+    async def run(url: str) -> list[RecordBatch]:
+        async with httpx2.AsyncClient() as client, client.stream("GET", url) as response:
+            return await collect(aiter_batches(response, batch_rows=4))
+
+    with SSEServer() as server:
+        url = server.route("/s", static(BODY))
+        with httpx2.Client() as client, client.stream("GET", url) as response:
+            assert pairs(list(iter_batches(response, batch_rows=10))) == WANT
+        with httpx2.Client() as client, sseflow.httpx2.connect_sse(client, "GET", url) as source:
+            assert pairs(list(iter_batches(source))) == WANT
+        assert pairs(asyncio.run(run(url))) == WANT
 
 
 def test_async_httpx_and_aiohttp_responses() -> None:

@@ -568,7 +568,8 @@ def test_the_parser_factory_gets_the_last_event_id_to_start_from() -> None:
 
 def test_a_factory_of_the_old_signature_starts_each_connection_with_no_id() -> None:
     """A zero-argument factory is still called, with no argument; its parser starts from
-    no ID, so an event before the stream's first `id` carries "" (and resets the source's)."""
+    no ID, so an event before the stream's first `id` carries "", but the source keeps
+    its last event ID, and the next request resumes from it."""
     with SSEServer() as server:
         url = server.route(
             "/s",
@@ -584,7 +585,7 @@ def test_a_factory_of_the_old_signature_starts_each_connection_with_no_id() -> N
         assert [r.headers.get("last-event-id") for r in server.requests_to("/s")] == [
             None,
             "1",
-            None,
+            "1",
         ]
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import Sequence
 
+import httpx
 import httpx2
 import pytest
 from sse_server import SSEServer, static
 from test_httpx import EXPECTED
 from test_httpx import _faults as _split_route
 
+import sseflow.httpx
 import sseflow.httpx2
 from sseflow import ConnectionFailed, Event, LimitExceeded, Parser, StreamTruncated, encode
 
@@ -161,3 +164,30 @@ def test_server_sent_event_constructor_gives_httpx_sse_defaults() -> None:
     assert event == Event("message", "d")
     assert isinstance(event, sseflow.httpx2.ServerSentEvent)
     assert isinstance(event, Event)
+
+
+@pytest.mark.parametrize("coding", ["gzip", "identity"])
+def test_a_content_coding_is_undone(coding: str) -> None:
+    body = encode("first") + encode("second")
+    sent = gzip.compress(body) if coding == "gzip" else body
+    with SSEServer() as server:
+        url = server.route("/s", static(sent, headers=[("Content-Encoding", coding)]))
+        for module in (sseflow.httpx, sseflow.httpx2):
+            library = httpx2 if module is sseflow.httpx2 else httpx
+            with (
+                library.Client() as client,
+                module.connect_sse(client, "GET", url) as source,
+            ):
+                assert [event.data for event in source.iter_sse()] == ["first", "second"]
+
+
+def test_a_response_read_already_gives_its_content() -> None:
+    with SSEServer() as server:
+        url = server.route("/s", static(encode("first") + encode("second")))
+        for module in (sseflow.httpx, sseflow.httpx2):
+            library = httpx2 if module is sseflow.httpx2 else httpx
+            with library.Client() as client:
+                response = client.get(url)  # read whole, not streamed
+                assert response.is_stream_consumed
+                events = module.EventSource(response).iter_sse()
+                assert [event.data for event in events] == ["first", "second"]

@@ -185,7 +185,9 @@ def test_the_parser_starts_from_the_last_event_id() -> None:
 
 
 def test_a_factory_without_arguments_starts_with_no_id() -> None:
-    """The old signature is still called, with no argument: its parser starts from no ID."""
+    """The old signature is still called, with no argument: its parser starts from no ID,
+    but the source keeps its own last event ID until the stream sets one, so the next
+    request still resumes (a drop before the first `id` must not replay the stream)."""
     made: list[Parser[Event]] = []
 
     def factory() -> Parser[Event]:
@@ -198,8 +200,18 @@ def test_a_factory_without_arguments_starts_with_no_id() -> None:
     assert header(request, "Last-Event-ID") == ["41"]
     assert isinstance(machine.opened(200, STREAM, now=0.0, jitter=0.0), Read)
     assert [e.id for e in machine.receive(b"data: a\n\n")] == [""]
-    assert machine.last_event_id == ""
-    assert len(made) == 1
+    assert machine.last_event_id == "41"
+    assert isinstance(machine.dropped(OSError("reset"), idle=False, jitter=0.0), Wait)
+    request = machine.connect()
+    assert isinstance(request, Connect)
+    assert header(request, "Last-Event-ID") == ["41"]
+    assert isinstance(machine.opened(200, STREAM, now=0.0, jitter=0.0), Read)
+    assert [e.id for e in machine.receive(b"id: 42\ndata: b\n\ndata: c\n\nid\n\n")] == [
+        "42",
+        "42",
+    ]
+    assert machine.last_event_id == "42"  # the empty `id` line is not seen through it
+    assert len(made) == 2
 
 
 def test_a_limit_is_raised_after_the_events_before_it() -> None:

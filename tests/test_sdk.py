@@ -15,6 +15,7 @@ import anthropic
 import groq
 import openai
 import pytest
+from chunking import RANDOM_SEEDS, bytewise, random_cuts, two_way, whole
 from sse_server import Conn, Route, SSEServer, static
 
 import sseflow.sdk
@@ -290,6 +291,10 @@ def test_copies_of_an_installed_client_parse_with_sseflow_too() -> None:
         for made in (client.with_options(timeout=30), client.copy(max_retries=1)):
             assert made is not client
             assert "".join(content or "" for _, content in api.read(made)) == ANSWER
+        # Installing again replaces the options, on the client and its copies.
+        again = sseflow.sdk.install(client, max_event_size=64)
+        with pytest.raises(LimitExceeded):
+            api.read(again.with_options(timeout=30))
         # Other clients of the same class keep their own decoder.
         with pytest.raises(json.JSONDecodeError):
             api.read(make_client(api.name, copy_server.url("")))
@@ -379,6 +384,7 @@ def test_sync_and_async_server_sent_events_are_the_sdks_own_type() -> None:
     ]:
         decoder = sseflow.sdk.install(make_client(api_name, "http://127.0.0.1:1"))
         made = decoder._make_sse_decoder()
+        assert isinstance(made, module._streaming.SSEBytesDecoder)  # the SDK's own protocol
         events = list(made.iter_bytes(iter([b"data: 1\n\nevent: e\nid: 2\ndata: 2\n\n"])))
 
         async def collect(made: Any = made) -> list[Any]:
@@ -393,3 +399,49 @@ def test_sync_and_async_server_sent_events_are_the_sdks_own_type() -> None:
                 (None, "1", None, None),
                 ("e", "2", "2", None),
             ]
+
+
+RAW_STREAM = (
+    b"id: 1\nretry: 5\ndata: a\ndata:  b\n\n"  # a value with a space of its own
+    b"event: note\r\ndata: c\r\n\r\n"  # the ID unchanged: no id line
+    b"id: 2\ndata:\n\n"
+)
+
+
+def test_anthropic_raw_lines_match_the_sdks_where_the_wire_is_in_canonical_form() -> None:
+    ours = sseflow.sdk.install(anthropic.Anthropic(api_key="k"))._make_sse_decoder()
+    theirs = anthropic._streaming.SSEDecoder()
+    mine = list(ours.iter_bytes(iter([RAW_STREAM])))
+    stock = list(theirs.iter_bytes(iter([RAW_STREAM])))
+    assert (
+        [e.raw for e in mine]
+        == [e.raw for e in stock]
+        == [
+            ["id: 1", "retry: 5", "data: a", "data:  b"],
+            ["event: note", "data: c"],
+            ["id: 2", "data:"],
+        ]
+    )
+    fields = [(e.event, e.data, e.id, e.retry) for e in mine]
+    assert fields == [(e.event, e.data, e.id, e.retry) for e in stock]
+
+
+@pytest.mark.parametrize("api_name", ["openai-chat", "anthropic-messages", "groq-chat"])
+def test_the_sdk_events_are_the_same_however_the_body_is_cut(api_name: str) -> None:
+    decoder = sseflow.sdk.install(make_client(api_name, "http://127.0.0.1:1"))._make_sse_decoder()
+    body = RAW_STREAM + CASES["comment-after-an-id"](APIS[api_name].events[:3])
+
+    def fields(chunks: list[bytes]) -> list[tuple[Any, ...]]:
+        got = decoder.iter_bytes(iter(chunks))
+        return [(e.event, e.data, e.id, e.retry, getattr(e, "raw", None)) for e in got]
+
+    expected = fields(whole(body))
+    assert len(expected) == 6
+    for name, chunks in [("bytewise", bytewise(body)), *two_way_named(body)]:
+        assert fields(chunks) == expected, name
+    for seed in RANDOM_SEEDS:
+        assert fields(random_cuts(body, seed)) == expected, seed
+
+
+def two_way_named(body: bytes) -> list[tuple[str, list[bytes]]]:
+    return [(f"split at {len(chunks[0])}", chunks) for chunks in two_way(body)]

@@ -4,7 +4,8 @@ A factory may take the last event ID to start from, as ``sseflow.Parser`` and
 ``sseflow.reference.Parser`` do (``last_event_id=``): an ``EventSource`` passes
 it at every connection, so that events before the stream's first ``id`` carry
 the ID the source resumes from. A factory of the older signature, taking no
-argument, is called with none; its parser then starts with no ID.
+argument, is called with none; its parser then starts with no ID, and the
+source keeps its own last event ID until the stream sets a non-empty one.
 """
 
 from __future__ import annotations

@@ -290,7 +290,7 @@ class Machine:
             limit = error
             events = parser.events()
         for event in events:
-            self.last_event_id = event.id
+            self._take_id(event.id)
             self._delivered = True
             yield event
             if self.closed:
@@ -328,9 +328,21 @@ class Machine:
 
     def _take(self, parser: ParserLike[Event]) -> None:
         """Takes the last event ID and retry of a parser all of whose events went out."""
-        self.last_event_id = parser.last_event_id
+        self._take_id(parser.last_event_id)
         if parser.retry is not None:
             self.retry = parser.retry
+
+    def _take_id(self, last_event_id: str) -> None:
+        """Takes a last event ID the parser reports.
+
+        A parser of a zero-argument factory started from no ID, so its ``""``
+        may only mean that the stream has not set one yet: the source keeps its
+        own until the stream sets a non-empty one (an ``id`` line with an empty
+        value, which resets it in the standard, is not seen through such a
+        factory).
+        """
+        if last_event_id or self.options.resumes:
+            self.last_event_id = last_event_id
 
     def _fail(self, error: Exception) -> Fail:
         self.finish()

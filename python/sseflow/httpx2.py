@@ -162,8 +162,9 @@ def sse(
             must not be given).
         **request_kwargs: passed to ``client.stream()`` as to httpx2's
             ``client.sse()`` (``content``, ``json``, ``params``, ``headers``,
-            ``timeout``...); ``Accept: text/event-stream`` and
-            ``Cache-Control: no-cache`` and ``Pragma: no-cache`` are added to the headers.
+            ``timeout``...); sseflow's stream headers (``Accept:
+            text/event-stream``, ``Cache-Control: no-cache``, ``Pragma:
+            no-cache``) are added.
 
     Returns:
         A context manager giving the :class:`EventSource`; iterate it for the

@@ -14,6 +14,27 @@ chunks needs no special care.
 >>> parser.feed(b"data: hello\\n\\n")
 >>> list(parser)
 [Event(event='message', data='hello', id='', retry=None)]
+
+Where each rule lives, here and in the Rust core (``rust/sseflow-core/src``), and the
+tests that hold both to it (cases: ``tests/spec_cases.py``; ``*.rs``: the core's tests):
+
+============================  ===================  =============================  ==================
+Rule                          Reference (Parser.)  Core (module::function)        Tests
+============================  ===================  =============================  ==================
+one leading BOM, even split   _skip_bom            framing::Framer::start         cases: BOM
+CRLF, LF, CR; CRLF split      _feed                framing::Framer::next_line     cases: line ends
+a spanning line, copied once  _feed                framing::Framer::next_line     linear.rs
+line limits                   _check_line          config::Config::line_limit     test_limits.py
+comment; name, colon, space   _process_line        field::classify                cases: fields
+data, event, id (not NUL)     _process_field       interpret::Interpreter::line   cases: data, id
+retry: digits, saturating     _process_field       field::parse_retry             cases: retry
+the event size limit          _process_field       interpret::check_data          test_limits.py
+blank line: ID, dispatch      _dispatch            interpret::dispatch            cases: data, id
+empty type: default_event     _dispatch            config::default_event          test_default_event
+starting ID: no NUL, CR, LF   __init__             field::is_valid_last_event_id  test_resume.py
+the end: drop, report         close, truncated     parser::Parser::finish         cases: end
+UTF-8 with U+FFFD             _decode (module)     event::Event::data             cases: UTF-8
+============================  ===================  =============================  ==================
 """
 
 from __future__ import annotations

@@ -39,9 +39,10 @@ ClientT = TypeVar("ClientT")
 class SSEDecoder:
     """An ``SSEBytesDecoder`` of a Stainless SDK that parses with sseflow.
 
-    One is made for every stream by the ``_make_sse_decoder`` that
-    :func:`install` puts on a client; each ``iter_bytes`` / ``aiter_bytes``
-    call reads one response body through a new :class:`sseflow.Parser`.
+    It keeps no state of its own: the ``_make_sse_decoder`` that :func:`install`
+    puts on a client hands the same one to every stream, and each
+    ``iter_bytes`` / ``aiter_bytes`` call reads one response body through a new
+    :class:`sseflow.Parser` (``default_event=None``).
 
     Attributes:
         event_type: the SDK's ``ServerSentEvent`` class.
@@ -109,17 +110,21 @@ def _raw_lines(event: Event[str | None], previous_id: str) -> list[str]:
 
     The parser keeps no lines, so they are rebuilt in a fixed order (``event``,
     ``id`` when it changed, ``retry``, then one ``data`` line per line of data),
-    each field with one space after its colon.
+    each field with one space after its colon (none for an empty value).
     """
     raw = []
     if event.event is not None:
-        raw.append(f"event: {event.event}")
+        raw.append(_line("event", event.event))
     if event.id != previous_id:
-        raw.append(f"id: {event.id}")
+        raw.append(_line("id", event.id))
     if event.retry is not None:
         raw.append(f"retry: {event.retry}")
-    raw.extend(f"data: {line}" for line in event.data.split("\n"))
+    raw.extend(_line("data", line) for line in event.data.split("\n"))
     return raw
+
+
+def _line(name: str, value: str) -> str:
+    return f"{name}: {value}" if value else f"{name}:"
 
 
 def install(
@@ -184,7 +189,7 @@ def install(
 def _put(client: Any, decoder: SSEDecoder) -> None:
     """Sets ``decoder`` on ``client`` and on the clients its copies make."""
     client._make_sse_decoder = lambda: decoder
-    copy = client.copy
+    copy = type(client).copy.__get__(client)  # the SDK's own, even if installed before
 
     def copy_installed(*args: Any, **kwargs: Any) -> Any:
         copied = copy(*args, **kwargs)

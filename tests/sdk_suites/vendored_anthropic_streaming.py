@@ -1,6 +1,6 @@
 # Vendored test cases: tests/test_streaming.py of https://github.com/anthropics/anthropic-sdk-python
 # at commit 009b035305e0724ce108ebd796935f91711fc6e1 (MIT licence, copyright its authors).
-# Run against anthropic==2.14.0 with sseflow.sdk installed on the clients (see conftest.py);
+# Run against anthropic==2.14.0 with sseflow.sdk installed on the clients (see sdk_harness.py);
 # tests/test_sdk_suites.py runs this file and checks every outcome.
 # Changed: the httpx module replaced by httpx2, which the pinned SDK streams from.
 

@@ -1,6 +1,6 @@
 # Vendored test cases: tests/test_streaming.py of https://github.com/groq/groq-python
 # at commit 9620fde0bc576d22ce7281fe0795215bc17972da (Apache-2.0 licence, copyright its authors).
-# Run against groq==1.7.0 with sseflow.sdk installed on the clients (see conftest.py);
+# Run against groq==1.7.0 with sseflow.sdk installed on the clients (see sdk_harness.py);
 # tests/test_sdk_suites.py runs this file and checks every outcome.
 # Unchanged below this header.
 

@@ -1,6 +1,6 @@
 # Vendored test cases: tests/test_streaming.py of https://github.com/openai/openai-python
 # at commit e43b422412a9e96c9cc5192c61fffbe2d7e04836 (Apache-2.0 licence, copyright its authors).
-# Run against openai==3.57.0 with sseflow.sdk installed on the clients (see conftest.py);
+# Run against openai==3.57.0 with sseflow.sdk installed on the clients (see sdk_harness.py);
 # tests/test_sdk_suites.py runs this file and checks every outcome.
 # Unchanged below this header.
 

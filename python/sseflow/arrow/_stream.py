@@ -116,9 +116,9 @@ def iter_batches(
 
     Args:
         source: an iterable of bytes-like chunks, a binary file, an
-            ``httpx.Response``, a ``requests.Response`` (opened with
-            ``stream=True``), or an ``sseflow.httpx.EventSource`` (its
-            response is read).
+            ``httpx.Response`` or ``httpx2.Response``, a ``requests.Response``
+            (opened with ``stream=True``), or an ``sseflow.httpx.EventSource``
+            or ``sseflow.httpx2.EventSource`` (its response is read).
         chunk_size: the largest read from a file or a response, in bytes.
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` at the end
             when the stream ended inside an event (after the last batch).
@@ -137,17 +137,30 @@ def iter_batches(
     return BatchStream(_sync_batches(source, factory, chunk_size, raise_on_truncated), parser)
 
 
+HTTPX_FAMILY = ("httpx", "httpx2")
+"""The client libraries whose responses sseflow's ``<name>.EventSource`` reads."""
+
+
+def _httpx_source(source: Any, factory: ParserFactory) -> Any | None:
+    """An ``sseflow.httpx(2).EventSource`` reading ``source`` with a BatchParser, when
+    ``source`` is an httpx or httpx2 response (or such an ``EventSource``), else None."""
+    import importlib
+
+    for library in HTTPX_FAMILY:
+        if _is_instance(source, f"sseflow.{library}", "EventSource"):
+            source = source.response  # read again, with a BatchParser
+        if _is_instance(source, library, "Response"):
+            reader = importlib.import_module(f"sseflow.{library}")
+            return reader.EventSource(source, parser_factory=factory)
+    return None
+
+
 def _sync_batches(
     source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
 ) -> Iterator[RecordBatch]:
-    if _is_instance(source, "sseflow.httpx", "EventSource"):
-        source = source.response  # read again, with a BatchParser
-    if _is_instance(source, "httpx", "Response"):
-        from sseflow.httpx import EventSource
-
-        batches = EventSource(source, parser_factory=factory).iter_sse(
-            raise_on_truncated=raise_on_truncated
-        )
+    httpx_source = _httpx_source(source, factory)
+    if httpx_source is not None:
+        batches = httpx_source.iter_sse(raise_on_truncated=raise_on_truncated)
         return cast("Iterator[RecordBatch]", batches)
     if _is_instance(source, "requests", "Response"):
         from sseflow import requests as sseflow_requests
@@ -183,9 +196,10 @@ def aiter_batches(
 
     Args:
         source: what ``sseflow.aiter_events`` takes (an async iterable of
-            bytes, an async reader), an ``httpx.Response`` of an
-            ``httpx.AsyncClient`` (or an ``sseflow.httpx.EventSource`` made on
-            one), or an ``aiohttp.ClientResponse``.
+            bytes, an async reader), an ``httpx.Response`` or
+            ``httpx2.Response`` of an async client (or an
+            ``sseflow.httpx(2).EventSource`` made on one), or an
+            ``aiohttp.ClientResponse``.
         chunk_size: the largest read, in bytes.
         raise_on_truncated: as in :func:`iter_batches`.
         options: the :class:`BatchParser` options.
@@ -201,14 +215,9 @@ def _async_batches(
     source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
 ) -> AsyncIterator[RecordBatch]:
     events: AsyncIterator[Any]
-    if _is_instance(source, "sseflow.httpx", "EventSource"):
-        source = source.response  # read again, with a BatchParser
-    if _is_instance(source, "httpx", "Response"):
-        from sseflow.httpx import EventSource
-
-        events = EventSource(source, parser_factory=factory).aiter_sse(
-            raise_on_truncated=raise_on_truncated
-        )
+    httpx_source = _httpx_source(source, factory)
+    if httpx_source is not None:
+        events = httpx_source.aiter_sse(raise_on_truncated=raise_on_truncated)
     elif _is_instance(source, "aiohttp", "ClientResponse"):
         from sseflow import aiohttp as sseflow_aiohttp
 

@@ -133,6 +133,17 @@ impl PyBatchParser {
         self.inner().feed(&chunk).map_err(|e| errors::to_py(py, e))
     }
 
+    /// Parses a chunk and returns the batches ready after it: :meth:`feed`
+    /// then :meth:`batches`, in one call (as :meth:`sseflow.Parser.parse`).
+    ///
+    /// Raises:
+    ///     What :meth:`feed` raises; after a limit error the batches ready
+    ///     before stay, for :meth:`batches`.
+    fn parse(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<PyRecordBatch>> {
+        self.feed(py, data)?;
+        Ok(self.batches())
+    }
+
     /// Makes the events parsed so far a ready batch, if there are any.
     fn flush(&self, py: Python<'_>) -> PyResult<()> {
         self.inner().flush().map_err(|e| errors::to_py(py, e))
@@ -155,6 +166,12 @@ impl PyBatchParser {
         std::iter::from_fn(|| inner.next_batch())
             .map(|batch| PyRecordBatch { batch })
             .collect()
+    }
+
+    /// The same as :meth:`batches`: the name the readers of :mod:`sseflow`
+    /// call, so that a ``BatchParser`` can stand in for ``sseflow.Parser``.
+    fn events(&self) -> Vec<PyRecordBatch> {
+        self.batches()
     }
 
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {

@@ -5,7 +5,7 @@
 //! arrays without another copy. Event types and IDs repeat, so they are
 //! dictionary-encoded: each distinct value is stored once per batch.
 
-use arrow_array::builder::{GenericStringBuilder, StringBuilder, UInt64Builder};
+use arrow_array::builder::{ArrayBuilder, GenericStringBuilder, StringBuilder, UInt64Builder};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Int32Array, OffsetSizeTrait, UInt64Array};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
@@ -128,8 +128,14 @@ enum Data {
     Large(GenericStringBuilder<i64>),
 }
 
+/// The array of the rows so far; the builder starts over with room for as
+/// many rows and bytes, so that a stream's batches after the first are built
+/// without growing (and copying) their buffers.
 fn finish_data<O: OffsetSizeTrait>(builder: &mut GenericStringBuilder<O>) -> ArrayRef {
-    Arc::new(builder.finish())
+    let rows = builder.len();
+    let bytes = builder.values_slice().len();
+    let mut full = std::mem::replace(builder, GenericStringBuilder::with_capacity(rows, bytes));
+    Arc::new(full.finish())
 }
 
 /// One event, as the columns take it.

@@ -200,31 +200,44 @@ impl Json {
     }
 
     /// Decodes the batch's data into its JSON columns.
+    ///
+    /// Data that does not start with `{` cannot fill a struct (`null` aside, a
+    /// null row): it is checked alone, so that a sentinel such as `[DONE]`
+    /// leaves the fast pass to the other rows.
     pub(crate) fn decode(&mut self, batch: &Batch<'_>) -> Result<Decoded, Error> {
         let candidates = self.candidates(batch);
         self.infer(batch, &candidates)?;
         let kind = self.decoder.as_ref().map(|(kind, _)| kind.clone());
         let kind = kind.expect("the type is known once inferred");
-        let (good, errors) = match self.decode_all(batch, &candidates) {
-            Ok(array) => (array, Vec::new()),
+        let (objects, others): (Vec<usize>, Vec<usize>) = candidates
+            .iter()
+            .partition(|&&row| batch.data(row).trim_ascii_start().first() == Some(&b'{'));
+        let mut checker = Checker::new(kind.clone())?;
+        let mut errors = Vec::new();
+        for &row in &others {
+            if let Some(problem) = checker.check(&batch.data(row))? {
+                errors.push((row, problem));
+            }
+        }
+        let (good_rows, good) = match self.decode_all(batch, &objects) {
+            Ok(array) => (objects, array),
             Err(()) => {
                 self.reset()?;
-                self.decode_each(batch, &candidates)?
+                self.decode_each(batch, &objects, &mut checker, &mut errors)?
             }
         };
+        errors.sort_unstable_by_key(|(row, _)| *row);
+        let json = place(batch.len(), &good_rows, good, &kind)?;
         if self.options.on_error == OnError::Raise {
             if let Some((row, message)) = errors.into_iter().next() {
                 return Err(Error::Json(batch.error(row, message)));
             }
-            let json = place(batch.len(), &candidates, &[], good, &kind)?;
             return Ok(Decoded { json, errors: None });
         }
         let mut messages: Vec<Option<String>> = vec![None; batch.len()];
-        for (row, message) in &errors {
-            messages[*row] = Some(message.clone());
+        for (row, message) in errors {
+            messages[row] = Some(message);
         }
-        let bad: Vec<usize> = errors.into_iter().map(|(row, _)| row).collect();
-        let json = place(batch.len(), &candidates, &bad, good, &kind)?;
         let errors = Arc::new(StringArray::from(messages)) as ArrayRef;
         Ok(Decoded {
             json,
@@ -236,7 +249,7 @@ impl Json {
         &mut self.decoder.as_mut().expect("known").1
     }
 
-    /// The fast pass: every candidate must be one JSON value fitting the type.
+    /// The fast pass: every row must be one JSON value fitting the type.
     fn decode_all(&mut self, batch: &Batch<'_>, rows: &[usize]) -> Result<Option<ArrayRef>, ()> {
         let limit = self.batch_rows.clamp(1, DECODER_ROWS);
         let mut parts = Vec::new();
@@ -261,45 +274,21 @@ impl Json {
         concat(parts).map_err(drop)
     }
 
-    /// The careful pass: each candidate is decoded alone, by a one-row
-    /// decoder, then the good ones are decoded together. Returns them and the
-    /// bad rows with the reason.
-    #[allow(clippy::type_complexity)]
+    /// The careful pass: each row is checked alone, then the good ones are
+    /// decoded together. Returns the good rows and their values; the bad rows
+    /// go to `errors` with the reason.
     fn decode_each(
         &mut self,
         batch: &Batch<'_>,
         rows: &[usize],
-    ) -> Result<(Option<ArrayRef>, Vec<(usize, String)>), ArrowError> {
-        let kind = self.decoder.as_ref().expect("known").0.clone();
-        let one_row = || decoder(kind.clone(), 1);
-        let mut checker = one_row()?;
+        checker: &mut Checker,
+        errors: &mut Vec<(usize, String)>,
+    ) -> Result<(Vec<usize>, Option<ArrayRef>), ArrowError> {
         let mut good = Vec::new();
-        let mut bad = Vec::new();
         for &row in rows {
-            let data = batch.data(row);
-            // The line end ends a bare number, which the decoder holds open.
-            let whole = checker
-                .decode(&data)
-                .and_then(|used| checker.decode(b"\n").map(|_| used == data.len()));
-            let problem = match whole {
-                Err(error) => Some(format!("not JSON: {error}")),
-                Ok(false) => Some("not one JSON value".to_owned()),
-                Ok(true) if checker.len() != 1 || checker.has_partial_record() => {
-                    Some("not one JSON value".to_owned())
-                }
-                Ok(true) => None,
-            };
-            if let Some(problem) = problem {
-                bad.push((row, problem));
-                checker = one_row()?;
-                continue;
-            }
-            match checker.flush() {
-                Ok(_) => good.push(row),
-                Err(error) => {
-                    bad.push((row, format!("does not fit the schema: {error}")));
-                    checker = one_row()?;
-                }
+            match checker.check(&batch.data(row))? {
+                Some(problem) => errors.push((row, problem)),
+                None => good.push(row),
             }
         }
         let limit = self.batch_rows.clamp(1, DECODER_ROWS);
@@ -315,7 +304,7 @@ impl Json {
         if !decoder.is_empty() {
             parts.push(flush(decoder)?);
         }
-        Ok((concat(parts)?, bad))
+        Ok((good, concat(parts)?))
     }
 
     /// A fresh decoder, after one was left inside a value or failed.
@@ -350,12 +339,11 @@ fn concat(parts: Vec<ArrayRef>) -> Result<Option<ArrayRef>, ArrowError> {
     }
 }
 
-/// The `json` column: the decoded values at the candidate rows that are not
-/// bad, in order, and nulls elsewhere.
+/// The `json` column: the values decoded for `rows`, in order, and nulls
+/// elsewhere.
 fn place(
     len: usize,
-    candidates: &[usize],
-    bad: &[usize],
+    rows: &[usize],
     good: Option<ArrayRef>,
     kind: &DataType,
 ) -> Result<ArrayRef, ArrowError> {
@@ -366,13 +354,45 @@ fn place(
         return Ok(good);
     }
     let mut indices: Vec<Option<u32>> = vec![None; len];
-    let bad: HashSet<usize> = bad.iter().copied().collect();
-    let mut next = 0u32;
-    for &row in candidates {
-        if !bad.contains(&row) {
-            indices[row] = Some(next);
-            next += 1;
-        }
+    for (index, &row) in rows.iter().enumerate() {
+        // A batch's rows fit in i32 (see `Options::batch_rows`).
+        indices[row] = Some(index as u32);
     }
     arrow_select::take::take(good.as_ref(), &UInt32Array::from(indices), None)
+}
+
+/// Decodes one value alone, to tell whether it is one JSON value that fits.
+struct Checker {
+    kind: DataType,
+    decoder: Decoder,
+}
+
+impl Checker {
+    fn new(kind: DataType) -> Result<Checker, ArrowError> {
+        let decoder = decoder(kind.clone(), 1)?;
+        Ok(Checker { kind, decoder })
+    }
+
+    /// What is wrong with `data`, if anything (`null` is fine: a null row).
+    fn check(&mut self, data: &[u8]) -> Result<Option<String>, ArrowError> {
+        let current = &mut self.decoder;
+        // The line end ends a bare number, which the decoder holds open.
+        let whole = current
+            .decode(data)
+            .and_then(|used| current.decode(b"\n").map(|_| used == data.len()));
+        let problem = match whole {
+            Err(error) => Some(format!("not JSON: {error}")),
+            Ok(true) if current.len() == 1 && !current.has_partial_record() => {
+                match current.flush() {
+                    Ok(_) => None,
+                    Err(error) => Some(format!("does not fit the schema: {error}")),
+                }
+            }
+            Ok(_) => Some("not one JSON value".to_owned()),
+        };
+        if problem.is_some() {
+            self.decoder = decoder(self.kind.clone(), 1)?;
+        }
+        Ok(problem)
+    }
 }

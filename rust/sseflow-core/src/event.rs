@@ -9,8 +9,9 @@ use std::borrow::Cow;
 /// sequences with U+FFFD as the Encoding Standard does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Event<'a> {
-    /// The event type buffer, or the default type when it is empty.
-    pub(crate) event_type: Option<&'a [u8]>,
+    /// The event type buffer; when it is empty, `default_event` applies.
+    pub(crate) event_type: &'a [u8],
+    pub(crate) default_event: Option<&'a [u8]>,
     pub(crate) data: &'a [u8],
     pub(crate) id: &'a str,
     pub(crate) retry: Option<u64>,
@@ -26,13 +27,23 @@ impl<'a> Event<'a> {
 
     /// The event type as the stream's bytes (see [`event_type`](Event::event_type)).
     pub fn event_type_bytes(&self) -> &'a [u8] {
-        self.event_type.unwrap_or_default()
+        self.event_type_or_none().unwrap_or_default()
     }
 
     /// The event type as the stream's bytes, or `None` when the block set none
     /// and the parser was configured without a default.
     pub fn event_type_or_none(&self) -> Option<&'a [u8]> {
-        self.event_type
+        if self.has_default_type() {
+            self.default_event
+        } else {
+            Some(self.event_type)
+        }
+    }
+
+    /// Whether the block set no event type, so that the event has the parser's
+    /// default (or none).
+    pub fn has_default_type(&self) -> bool {
+        self.event_type.is_empty()
     }
 
     /// The data: the block's `data` values joined by LF.

@@ -55,6 +55,21 @@ pub(crate) fn classify(line: &[u8]) -> Line {
     }
 }
 
+/// Whether an `id` value sets the last event ID buffer: not if it contains NUL.
+#[inline]
+pub(crate) fn sets_id(value: &[u8]) -> bool {
+    !value.contains(&0)
+}
+
+/// Whether `id` is a last event ID that a stream could set: an `id` field's
+/// value holds no CR or LF (they end lines) and, to count, no NUL.
+///
+/// [`Config::last_event_id`](crate::Config::last_event_id) takes any string;
+/// callers that take one from users check it with this.
+pub fn is_valid_last_event_id(id: &str) -> bool {
+    !id.contains(['\0', '\r', '\n'])
+}
+
 /// The reconnection time of a `retry` value: ASCII digits only, at least one.
 ///
 /// Values above `u64::MAX` saturate rather than overflow.
@@ -82,6 +97,18 @@ mod tests {
         assert_eq!(classify(b"data:  x"), Line::Field(Name::Data, 6));
         assert_eq!(classify(b"Data: x"), Line::Field(Name::Other, 6));
         assert_eq!(classify(b"id: a:b"), Line::Field(Name::Id, 4));
+    }
+
+    #[test]
+    fn checks_ids() {
+        assert!(sets_id(b"a:b c"));
+        assert!(sets_id(b""));
+        assert!(!sets_id(b"a\0"));
+        assert!(is_valid_last_event_id(""));
+        assert!(is_valid_last_event_id("7 \u{e9}"));
+        for bad in ["\0", "a\rb", "a\n", "\r\n"] {
+            assert!(!is_valid_last_event_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

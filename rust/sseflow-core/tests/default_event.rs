@@ -86,3 +86,17 @@ fn owned_event_without_a_type_is_empty() {
     assert_eq!(event.event_type(), "");
     assert_eq!(event.to_owned_event().event_type, "");
 }
+
+#[test]
+fn has_default_type_says_whether_the_block_set_a_type() {
+    let mut parser = Parser::new();
+    let mut feed = parser.feed(b"data: a\n\nevent: message\ndata: b\n\nevent:\ndata: c\n\n");
+    let mut seen = Vec::new();
+    while let Some(item) = feed.next_item().unwrap() {
+        let Item::Event(event) = item else {
+            panic!("a comment without comments on");
+        };
+        seen.push(event.has_default_type());
+    }
+    assert_eq!(seen, [true, false, true]);
+}

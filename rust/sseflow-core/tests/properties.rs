@@ -13,7 +13,7 @@ use common::{bytewise, run, split_at, whole, Got, Outcome};
 use model::TextItem;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use sseflow_core::{EndOfStream, OwnedEvent};
+use sseflow_core::{Config, EndOfStream, Item, OwnedEvent, Parser};
 
 /// The configuration of every property: `PROPTEST_CASES` cases (default 1024).
 ///
@@ -200,8 +200,49 @@ fn events_only(items: &[Got]) -> usize {
         .count()
 }
 
+/// Each event's type as `event_type_or_none()` gives it, whether it has the
+/// default type, and its data, fed chunk by chunk with comments on.
+type Typed = (Option<Vec<u8>>, bool, Vec<u8>);
+
+fn typed_events(config: Config, chunks: &[&[u8]]) -> Vec<Typed> {
+    let mut parser = Parser::with_config(config.comments(true));
+    let mut events = Vec::new();
+    for chunk in chunks {
+        let mut feed = parser.feed(chunk);
+        while let Some(item) = feed.next_item().unwrap() {
+            if let Item::Event(event) = item {
+                let kind = event.event_type_or_none().map(<[u8]>::to_vec);
+                events.push((kind, event.has_default_type(), event.data_bytes().to_vec()));
+            }
+        }
+    }
+    events
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// (d) `default_event(None)` changes nothing but the type of the events
+    /// whose block set none, whatever the chunking.
+    #[test]
+    fn default_event_changes_only_the_untyped(input in stream(), cuts in cuts()) {
+        let chunks = chunk(&input, &cuts);
+        let standard = typed_events(Config::default(), &[&input]);
+        let untyped = typed_events(Config::default().default_event(None), &chunks);
+        prop_assert_eq!(untyped.len(), standard.len());
+        for ((kind, default, data), (standard_kind, standard_default, standard_data)) in
+            untyped.iter().zip(&standard)
+        {
+            prop_assert_eq!(data, standard_data);
+            prop_assert_eq!(default, standard_default);
+            if *default {
+                prop_assert_eq!(kind, &None);
+                prop_assert_eq!(standard_kind.as_deref(), Some(&b"message"[..]));
+            } else {
+                prop_assert_eq!(kind, standard_kind);
+            }
+        }
+    }
 
     /// (a) Any chunking of an SSE-shaped stream gives what the whole stream gives.
     #[test]

@@ -6,7 +6,9 @@
 mod buffer;
 mod errors;
 mod event;
+mod lock;
 mod parser;
+mod strings;
 
 use pyo3::prelude::*;
 

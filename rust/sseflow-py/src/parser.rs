@@ -2,21 +2,16 @@
 
 use crate::buffer::Bytes;
 use crate::errors;
-use crate::event::{str_or_none, PyComment, PyEvent};
-use pyo3::exceptions::PyRuntimeError;
+use crate::event::{str_or_none, PyComment};
+use crate::lock::CallLock;
+use crate::strings::{text, Strings};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyList, PyString};
 use pyo3::Borrowed;
-use sseflow_core::{Config, Event, Item, Parser};
+use sseflow_core::{is_valid_last_event_id, Config, Item, Parser};
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
-
-/// How many distinct event types keep their `str` for reuse.
-const TYPE_CACHE_SIZE: usize = 16;
 
 /// An incremental Server-Sent Events parser.
 ///
@@ -51,9 +46,7 @@ const TYPE_CACHE_SIZE: usize = 16;
 /// [Event(event='message', data='hello', id='', retry=None)]
 #[pyclass(name = "Parser", module = "sseflow", frozen)]
 pub(crate) struct PyParser {
-    state: Mutex<State>,
-    /// The thread holding `state`, as `thread_token()`, or 0.
-    owner: AtomicUsize,
+    state: CallLock<State>,
 }
 
 /// Everything a call on the parser reads or changes.
@@ -61,82 +54,6 @@ struct State {
     core: Parser,
     ready: VecDeque<Py<PyAny>>,
     strings: Strings,
-}
-
-/// `state`, locked for one call.
-struct Locked<'a> {
-    state: MutexGuard<'a, State>,
-    owner: &'a AtomicUsize,
-}
-
-impl Deref for Locked<'_> {
-    type Target = State;
-    fn deref(&self) -> &State {
-        &self.state
-    }
-}
-
-impl DerefMut for Locked<'_> {
-    fn deref_mut(&mut self) -> &mut State {
-        &mut self.state
-    }
-}
-
-impl Drop for Locked<'_> {
-    fn drop(&mut self) {
-        self.owner.store(0, Ordering::Release);
-    }
-}
-
-/// A number unique to the calling thread among live threads (never 0).
-fn thread_token() -> usize {
-    thread_local!(static TOKEN: u8 = const { 0 });
-    TOKEN.with(|token| std::ptr::from_ref(token) as usize)
-}
-
-impl PyParser {
-    /// Locks the parser for one call.
-    ///
-    /// A call holds the interpreter for its whole run, except when a garbage
-    /// collection it triggers runs finalizers; another thread may then call the
-    /// parser, and waits here, without the interpreter, until the first call is
-    /// done. A finalizer calling back into the parser in the same thread gets a
-    /// `RuntimeError` instead of a deadlock.
-    fn lock(&self, py: Python<'_>) -> PyResult<Locked<'_>> {
-        loop {
-            match self.state.try_lock() {
-                Ok(state) => return Ok(self.locked(state)),
-                // Only a panic poisons the lock, and a panic never leaves the
-                // parser's state half-changed: it happens before or after a step.
-                Err(TryLockError::Poisoned(poisoned)) => {
-                    return Ok(self.locked(poisoned.into_inner()))
-                }
-                Err(TryLockError::WouldBlock) => {
-                    if self.owner.load(Ordering::Acquire) == thread_token() {
-                        return Err(PyRuntimeError::new_err(
-                            "Parser called re-entrantly: a finalizer called it while it was running",
-                        ));
-                    }
-                    py.detach(std::thread::yield_now);
-                }
-            }
-        }
-    }
-
-    fn locked<'a>(&'a self, state: MutexGuard<'a, State>) -> Locked<'a> {
-        self.owner.store(thread_token(), Ordering::Release);
-        Locked {
-            state,
-            owner: &self.owner,
-        }
-    }
-}
-
-/// `str` objects reused across events: recent event types and the last ID.
-struct Strings {
-    message: Option<Py<PyString>>,
-    types: Vec<(Box<[u8]>, Py<PyString>)>,
-    id: Option<(String, Py<PyString>)>,
 }
 
 #[pymethods]
@@ -154,33 +71,30 @@ impl PyParser {
         text_signature = "(*, comments=False, max_line_size=None, max_event_size=None, last_event_id='', default_event='message')"
     )]
     fn new(
+        py: Python<'_>,
         comments: Option<&Bound<'_, PyAny>>,
         max_line_size: Option<&Bound<'_, PyAny>>,
         max_event_size: Option<&Bound<'_, PyAny>>,
         last_event_id: Option<&Bound<'_, PyAny>>,
         default_event: DefaultEvent,
     ) -> PyResult<PyParser> {
+        let default_event = match &default_event {
+            DefaultEvent::Message => Some("message"),
+            DefaultEvent::Given(text) => text.as_deref(),
+        };
         let config = Config::default()
             .comments(bool_arg("comments", comments)?)
             .max_line_size(limit_arg("max_line_size", max_line_size)?)
             .max_event_size(limit_arg("max_event_size", max_event_size)?)
             .last_event_id(id_arg(last_event_id)?)
-            .default_event(match &default_event {
-                DefaultEvent::Message => Some("message"),
-                DefaultEvent::Given(text) => text.as_deref(),
-            });
+            .default_event(default_event);
         let state = State {
             core: Parser::with_config(config),
             ready: VecDeque::new(),
-            strings: Strings {
-                message: None,
-                types: Vec::new(),
-                id: None,
-            },
+            strings: Strings::new(py, default_event),
         };
         Ok(PyParser {
-            state: Mutex::new(state),
-            owner: AtomicUsize::new(0),
+            state: CallLock::new(state),
         })
     }
 
@@ -196,7 +110,7 @@ impl PyParser {
     ///     ParserClosed: the parser was closed.
     fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = Bytes::get(data)?;
-        self.lock(py)?.feed(py, bytes.as_slice())
+        self.state.lock(py)?.feed(py, bytes.as_slice())
     }
 
     /// Parses a chunk of the stream and returns the items ready after it.
@@ -216,7 +130,7 @@ impl PyParser {
     ///         items before the offending one stay ready, for :meth:`events`.
     fn parse(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyList>> {
         let bytes = Bytes::get(data)?;
-        Ok(self.lock(py)?.parse(py, bytes.as_slice())?.unbind())
+        Ok(self.state.lock(py)?.parse(py, bytes.as_slice())?.unbind())
     }
 
     /// Ends the stream.
@@ -225,13 +139,13 @@ impl PyParser {
     /// :attr:`truncated` says whether there was one. Events already parsed stay
     /// ready to iterate. Closing again does nothing.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        self.lock(py)?.core.finish();
+        self.state.lock(py)?.core.finish();
         Ok(())
     }
 
     /// All the ready items, in stream order, removed from the parser.
     fn events(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
-        let ready = std::mem::take(&mut self.lock(py)?.ready);
+        let ready = std::mem::take(&mut self.state.lock(py)?.ready);
         Ok(PyList::new(py, ready)?.unbind())
     }
 
@@ -240,13 +154,13 @@ impl PyParser {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        Ok(self.lock(py)?.ready.pop_front())
+        Ok(self.state.lock(py)?.ready.pop_front())
     }
 
     /// Whether :meth:`close` was called.
     #[getter]
     fn closed(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self.lock(py)?.core.is_finished())
+        Ok(self.state.lock(py)?.core.is_finished())
     }
 
     /// Whether the stream ended truncated: inside a line that is neither empty
@@ -255,19 +169,19 @@ impl PyParser {
     /// ended now.
     #[getter]
     fn truncated(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self.lock(py)?.core.end_of_stream().is_truncated())
+        Ok(self.state.lock(py)?.core.end_of_stream().is_truncated())
     }
 
     /// The last event ID string (``""`` if none).
     #[getter]
     fn last_event_id(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(self.lock(py)?.core.last_event_id().to_owned())
+        Ok(self.state.lock(py)?.core.last_event_id().to_owned())
     }
 
     /// The reconnection time in milliseconds set by the stream, or ``None``.
     #[getter]
     fn retry(&self, py: Python<'_>) -> PyResult<Option<u64>> {
-        Ok(self.lock(py)?.core.retry())
+        Ok(self.state.lock(py)?.core.retry())
     }
 }
 
@@ -323,16 +237,6 @@ fn parse_chunk<'py>(
     }
 }
 
-/// Text of the stream as a `str`: UTF-8, malformed sequences replaced by U+FFFD.
-///
-/// Valid text, the usual case, is decoded once, by Python; only malformed
-/// text pays for a failed attempt and Rust's lossy decoding, which replaces
-/// exactly as Python's ``bytes.decode("utf-8", "replace")`` does.
-fn text<'py>(py: Python<'py>, bytes: &[u8]) -> Bound<'py, PyString> {
-    PyString::from_bytes(py, bytes)
-        .unwrap_or_else(|_| PyString::new(py, &String::from_utf8_lossy(bytes)))
-}
-
 /// The `last_event_id` argument: a `str` an `id` field could have set.
 fn id_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
     let Some(value) = value else {
@@ -345,7 +249,7 @@ fn id_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
         )));
     };
     let text = text.to_cow()?;
-    if text.contains(['\0', '\r', '\n']) {
+    if !is_valid_last_event_id(&text) {
         return Err(PyValueError::new_err(
             "last_event_id cannot contain NUL, CR or LF",
         ));
@@ -402,64 +306,4 @@ fn limit_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<us
         // Larger than memory can hold: no limit in practice.
         Err(_) => Ok(None),
     }
-}
-
-impl Strings {
-    /// A Python event for a core event, reusing the strings it can.
-    fn event<'py>(&mut self, py: Python<'py>, event: &Event<'_>) -> PyResult<Bound<'py, PyEvent>> {
-        let data = text(py, event.data_bytes()).unbind();
-        let event = PyEvent {
-            event: event
-                .event_type_or_none()
-                .map(|bytes| self.event_type(py, bytes)),
-            data,
-            id: self.id(py, event.id()),
-            retry: event.retry(),
-        };
-        Bound::new(py, event)
-    }
-
-    fn event_type(&mut self, py: Python<'_>, bytes: &[u8]) -> Py<PyString> {
-        if bytes == b"message" {
-            let message = self
-                .message
-                .get_or_insert_with(|| PyString::intern(py, "message").unbind());
-            return message.clone_ref(py);
-        }
-        // Most recently used first: streams repeat a few types.
-        if let Some(found) = self
-            .types
-            .iter()
-            .rposition(|(cached, _)| same(cached, bytes))
-        {
-            let entry = self.types.remove(found);
-            let text = entry.1.clone_ref(py);
-            self.types.push(entry);
-            return text;
-        }
-        let text = text(py, bytes).unbind();
-        if self.types.len() == TYPE_CACHE_SIZE {
-            self.types.remove(0);
-        }
-        self.types.push((bytes.into(), text.clone_ref(py)));
-        text
-    }
-
-    fn id(&mut self, py: Python<'_>, id: &str) -> Py<PyString> {
-        match &self.id {
-            Some((cached, text)) if same(cached.as_bytes(), id.as_bytes()) => text.clone_ref(py),
-            _ => {
-                let text = PyString::new(py, id).unbind();
-                self.id = Some((id.to_owned(), text.clone_ref(py)));
-                text
-            }
-        }
-    }
-}
-
-/// Byte equality for the short strings compared per event (types, IDs), without
-/// a call to the C library's `memcmp`, which profiling showed dominating here.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }

@@ -1,36 +1,19 @@
-"""A pytest plugin with what the vendored SDK suites need: their ``client`` and
-``async_client`` fixtures, and a runner for their ``async def`` tests (they use
-pytest-asyncio's marker; asyncio.run serves).
+"""A pytest plugin with the fixtures the vendored SDK suites need: ``client`` and
+``async_client``.
 
 The clients parse with sseflow unless ``SSEFLOW_SDK_DECODER=sdk`` asks for the SDK's own
 decoder. The suites are files named ``vendored_*.py``, collected only when
-tests/test_sdk_suites.py runs them with this plugin and ``-o python_files=vendored_*.py``.
+tests/test_sdk_suites.py runs them (see tests/vendored_suites.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 from typing import Any
 
 import pytest
 
 import sseflow.sdk
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "asyncio: an async test, run with asyncio.run")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Runs a coroutine test function to its end on a new event loop."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 def _make(request: pytest.FixtureRequest, asynchronous: bool) -> Any:

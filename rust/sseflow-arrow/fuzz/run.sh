@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Fuzzes sseflow-arrow's BatchParser against the core parser for SECONDS seconds
+# (default 60), through rust/fuzz/run.sh's way of running cargo fuzz:
+#
+#   rust/sseflow-arrow/fuzz/run.sh [SECONDS]
+#
+# Needs cargo-fuzz (cargo install cargo-fuzz --version =0.13.2 --locked); sets
+# RUSTC_BOOTSTRAP=1 as the machine has only a stable toolchain. Not run by CI:
+# building arrow for the fuzzer takes minutes; CI runs the same property as a
+# proptest (cargo test -p sseflow-arrow) and replays these seeds with cargo test here.
+set -euo pipefail
+
+seconds=${1:-60}
+export RUSTC_BOOTSTRAP=1
+fuzz_dir=$(cd "$(dirname "$0")" && pwd)
+cd "$fuzz_dir"
+cargo metadata --locked --format-version 1 >/dev/null
+build=(--fuzz-dir "$fuzz_dir" --release --debug-assertions --sanitizer none)
+cargo fuzz build "${build[@]}"
+grown=$fuzz_dir/target/corpus/arrow_batches
+mkdir -p "$grown"
+cargo fuzz run "${build[@]}" arrow_batches "$grown" "$fuzz_dir/corpus/arrow_batches" \
+    "$fuzz_dir/../../fuzz/corpus/differential" -- \
+    -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1

@@ -1,0 +1,203 @@
+//! Line framing, the standard's "parsing an event stream": a leading BOM, the
+//! three line ends (CRLF, LF, CR), and a line that spans slices, with the line
+//! limit and the count of bytes scanned and copied.
+//!
+//! Lines are found with one `memchr2` scan for CR or LF from where the previous
+//! line ended, so no byte is scanned twice. A line that lies wholly inside the
+//! slice is handed out as a range of it. Only a line still open when the slice
+//! ends is copied into the framer's buffer, and the next slice appends to it,
+//! so a long line costs one copy whatever the chunking.
+//!
+//! # Traps
+//!
+//! * CRLF split across slices: a CR ends its line at once (a stream that ends
+//!   in CR ends that line) and sets `after_cr`, so an LF starting the next
+//!   slice is skipped rather than read as a blank line.
+//! * The BOM split across slices: `bom` counts the matched bytes of EF BB BF;
+//!   if the stream turns out not to start with a BOM, those bytes are put back
+//!   as the start of the first line.
+//! * UTF-8 split across slices is no trap: CR, LF and `:` never occur inside a
+//!   multi-byte sequence, so lines and fields are split on bytes and decoded
+//!   afterwards, which gives the same text as decoding the whole stream first.
+
+use crate::buffer::clear;
+use crate::error::{Error, Limit};
+use memchr::memchr2;
+use std::ops::Range;
+
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+/// Progress through a leading byte-order mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bom {
+    /// This many bytes of the BOM have been seen at the start of the stream.
+    Matched(u8),
+    /// The start of the stream is behind us.
+    Done,
+}
+
+/// Where a complete line lies.
+pub(crate) enum Framed {
+    /// In the slice: `input[range]`.
+    Input(Range<usize>),
+    /// In the framer's buffer, as it began in an earlier slice:
+    /// [`Framer::buffered`] lends it, [`Framer::line_done`] empties it.
+    Buffered,
+}
+
+/// Splits a stream, given slice by slice, into lines.
+#[derive(Clone, Debug)]
+pub(crate) struct Framer {
+    bom: Bom,
+    /// The last byte seen was a CR that ended a line.
+    after_cr: bool,
+    /// The open line, when it began in an earlier slice.
+    line: Vec<u8>,
+    /// The line limit: the option that names it, its value, the longest line.
+    limit: Option<(Limit, usize, usize)>,
+    /// Bytes read by the line-end search.
+    pub(crate) scanned: u64,
+    /// Bytes copied into `line`.
+    pub(crate) copied: u64,
+}
+
+impl Framer {
+    pub(crate) fn new(limit: Option<(Limit, usize, usize)>) -> Framer {
+        Framer {
+            bom: Bom::Matched(0),
+            after_cr: false,
+            line: Vec::new(),
+            limit,
+            scanned: 0,
+            copied: 0,
+        }
+    }
+
+    /// Where the lines of a new slice start: past a leading BOM (or as much of
+    /// it as the slice holds) and past an LF that completes a CRLF.
+    pub(crate) fn start(&mut self, input: &[u8]) -> usize {
+        let mut pos = self.skip_bom(input);
+        if self.after_cr && pos < input.len() {
+            self.after_cr = false;
+            if input[pos] == b'\n' {
+                pos += 1;
+            }
+        }
+        pos
+    }
+
+    /// The next complete line of `input[*pos..]`, moving `pos` past its line
+    /// end; `None` once the rest of the slice, an unfinished line, is buffered.
+    #[inline]
+    pub(crate) fn next_line(
+        &mut self,
+        input: &[u8],
+        pos: &mut usize,
+    ) -> Result<Option<Framed>, Error> {
+        let start = *pos;
+        let rest = &input[start..];
+        let Some(found) = memchr2(b'\r', b'\n', rest) else {
+            self.scanned += rest.len() as u64;
+            self.check(rest.len())?;
+            self.copy_into_line(rest);
+            *pos = input.len();
+            return Ok(None);
+        };
+        self.scanned += found as u64 + 1;
+        self.check(found)?;
+        let end = start + found;
+        let mut next = end + 1;
+        if input[end] == b'\r' {
+            match input.get(next) {
+                Some(b'\n') => next += 1,
+                Some(_) => {}
+                None => self.after_cr = true,
+            }
+        }
+        *pos = next;
+        if self.line.is_empty() {
+            return Ok(Some(Framed::Input(start..end)));
+        }
+        self.copy_into_line(&input[start..end]);
+        Ok(Some(Framed::Buffered))
+    }
+
+    /// The buffered line ([`Framed::Buffered`]). Whoever borrows it may swap in
+    /// another buffer; [`line_done`](Framer::line_done) then empties what is there.
+    pub(crate) fn buffered(&mut self) -> &mut Vec<u8> {
+        &mut self.line
+    }
+
+    /// Empties the buffer after a buffered line was interpreted.
+    pub(crate) fn line_done(&mut self) {
+        clear(&mut self.line);
+    }
+
+    /// Whether the stream stopped inside a line that is neither empty nor a
+    /// comment (the standard discards it at the end).
+    pub(crate) fn inside_line(&self) -> bool {
+        matches!(self.bom, Bom::Matched(n) if n > 0)
+            || self.line.first().is_some_and(|&byte| byte != b':')
+    }
+
+    /// Drops the open line (after a limit was exceeded, or at the end).
+    pub(crate) fn drop_line(&mut self) {
+        self.line = Vec::new();
+    }
+
+    /// The end of the stream: nothing more to frame.
+    pub(crate) fn finish(&mut self) {
+        self.bom = Bom::Done;
+        self.after_cr = false;
+        self.drop_line();
+    }
+
+    /// Consumes a leading BOM, or as much of it as `input` holds.
+    fn skip_bom(&mut self, input: &[u8]) -> usize {
+        let Bom::Matched(before) = self.bom else {
+            return 0;
+        };
+        let before = usize::from(before);
+        let mut matched = before;
+        for &byte in input {
+            if matched == BOM.len() {
+                break;
+            }
+            if byte != BOM[matched] {
+                // Not a BOM: bytes matched in earlier slices start the first line;
+                // those of this slice are read again as line bytes.
+                self.bom = Bom::Done;
+                self.copy_into_line(&BOM[..before]);
+                return 0;
+            }
+            matched += 1;
+        }
+        if matched == BOM.len() {
+            self.bom = Bom::Done;
+        } else {
+            // `input` ended inside the BOM (matched < 3, so it fits in a u8).
+            self.bom = Bom::Matched(matched as u8);
+        }
+        matched - before
+    }
+
+    /// Fails if the open line, grown by `more` bytes, exceeds the line limit.
+    #[inline]
+    fn check(&self, more: usize) -> Result<(), Error> {
+        match self.limit {
+            Some((limit, max, bound)) if self.line.len() + more > bound => {
+                Err(Error::LimitExceeded {
+                    limit,
+                    max,
+                    size: self.line.len() + more,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn copy_into_line(&mut self, bytes: &[u8]) {
+        self.line.extend_from_slice(bytes);
+        self.copied += bytes.len() as u64;
+    }
+}

@@ -1,0 +1,323 @@
+//! Line interpretation, the standard's "interpreting an event stream": what
+//! each field does, and dispatch at a blank line.
+//!
+//! A block's single `data` value that lies inside the slice is kept as a range
+//! of it, and a dispatched event borrows it. When a second `data` line
+//! arrives, or the slice ends first, the value is copied into `data`, which
+//! then holds the standard's data buffer (every value followed by LF).
+//!
+//! A returned event borrows `data` and `event_type`; they are cleared when the
+//! next slice begins (`dispatched`), not before returning.
+
+use crate::buffer::clear;
+use crate::config::Config;
+use crate::error::{Error, Limit};
+use crate::event::{Comment, Event};
+use crate::field::{self, Line, Name};
+use std::ops::Range;
+
+/// Where a line to interpret lies.
+pub(crate) enum LineAt<'b> {
+    /// In the slice: `input[range]`.
+    Input(Range<usize>),
+    /// In the framer's buffer. A first data value or a kept comment takes the
+    /// buffer over, leaving another (empty) one in its place.
+    Buffered(&'b mut Vec<u8>),
+}
+
+/// Where the text of an item found lies.
+#[derive(Clone, Debug)]
+pub(crate) enum Span {
+    /// In the slice: `input[range]`.
+    Input(Range<usize>),
+    /// In the interpreter's own buffer (of data, or of the comment), from this offset.
+    Kept(usize),
+}
+
+/// An item that a line completed.
+pub(crate) enum Found {
+    /// An event, for [`Interpreter::event`].
+    Event { data: Span, retry: Option<u64> },
+    /// A comment (when comments are asked for), for [`Interpreter::comment`].
+    Comment(Span),
+}
+
+/// The standard's buffers and what goes beyond them (limits, block retry, the
+/// end-of-stream report), fed one complete line at a time.
+#[derive(Clone, Debug)]
+pub(crate) struct Interpreter {
+    comments: bool,
+    max_event_size: Option<usize>,
+    default_event: Option<Box<[u8]>>,
+    /// The data buffer is `data[data_start..]`, when it does not borrow from the
+    /// current slice. A long first value keeps the `data:` prefix of the line it
+    /// came in ahead of it, rather than being moved.
+    data: Vec<u8>,
+    data_start: usize,
+    /// The block's one data value so far, when it lies in the current slice.
+    pending: Option<Range<usize>>,
+    event_type: Vec<u8>,
+    id_buffer: Vec<u8>,
+    /// `id_buffer` was set since `last_event_id` was last updated.
+    id_set: bool,
+    last_event_id: String,
+    retry: Option<u64>,
+    /// The retry value given in the current block.
+    block_retry: Option<u64>,
+    /// A `data`, `event` or valid `id` field awaits a blank line.
+    in_event: bool,
+    /// An event borrowing `data` and `event_type` was returned.
+    dispatched: bool,
+    /// A comment that spanned slices, kept for the returned item to borrow.
+    comment: Vec<u8>,
+    /// Bytes copied into the buffers.
+    pub(crate) copied: u64,
+}
+
+impl Interpreter {
+    pub(crate) fn new(config: Config) -> Interpreter {
+        Interpreter {
+            comments: config.comments,
+            max_event_size: config.max_event_size,
+            default_event: config.default_event,
+            data: Vec::new(),
+            data_start: 0,
+            pending: None,
+            event_type: Vec::new(),
+            id_buffer: config.last_event_id.as_bytes().to_vec(),
+            id_set: false,
+            last_event_id: config.last_event_id,
+            retry: None,
+            block_retry: None,
+            in_event: false,
+            dispatched: false,
+            comment: Vec::new(),
+            copied: 0,
+        }
+    }
+
+    pub(crate) fn last_event_id(&self) -> &str {
+        &self.last_event_id
+    }
+
+    pub(crate) fn retry(&self) -> Option<u64> {
+        self.retry
+    }
+
+    /// Whether a `data`, `event` or valid `id` field awaits a blank line.
+    pub(crate) fn in_event(&self) -> bool {
+        self.in_event
+    }
+
+    /// A new slice begins: the buffers an event returned before borrowed are freed.
+    #[inline]
+    pub(crate) fn begin(&mut self) {
+        if self.dispatched {
+            self.dispatched = false;
+            clear(&mut self.data);
+            self.data_start = 0;
+            self.event_type.clear();
+        }
+    }
+
+    /// The slice ends: a data value that borrows from it is copied.
+    #[inline]
+    pub(crate) fn end(&mut self, input: &[u8]) {
+        self.own_pending(input);
+    }
+
+    /// Interprets one complete line of the slice `input`.
+    #[inline]
+    pub(crate) fn line(&mut self, input: &[u8], at: LineAt<'_>) -> Result<Option<Found>, Error> {
+        let line = match &at {
+            LineAt::Input(range) => &input[range.clone()],
+            LineAt::Buffered(buffer) => &buffer[..],
+        };
+        let (name, value) = match field::classify(line) {
+            Line::Blank => return Ok(self.dispatch()),
+            Line::Comment(text) if self.comments => {
+                return Ok(Some(self.keep_comment(input, at, text)))
+            }
+            Line::Comment(_) => return Ok(None),
+            Line::Field(name, value) => (name, value),
+        };
+        let value_bytes = &line[value..];
+        match name {
+            Name::Data => {
+                self.in_event = true;
+                self.check_data(value_bytes.len())?;
+                self.append_data(input, at, value);
+            }
+            Name::Event => {
+                self.in_event = true;
+                self.event_type.clear();
+                self.event_type.extend_from_slice(value_bytes);
+                self.copied += value_bytes.len() as u64;
+            }
+            Name::Id => {
+                if field::sets_id(value_bytes) {
+                    self.in_event = true;
+                    self.id_set = true;
+                    self.id_buffer.clear();
+                    self.id_buffer.extend_from_slice(value_bytes);
+                    self.copied += value_bytes.len() as u64;
+                }
+            }
+            Name::Retry => {
+                if let Some(retry) = field::parse_retry(value_bytes) {
+                    self.retry = Some(retry);
+                    self.block_retry = Some(retry);
+                }
+            }
+            Name::Other => {}
+        }
+        Ok(None)
+    }
+
+    /// The event a [`Found::Event`] describes.
+    pub(crate) fn event<'a>(
+        &'a self,
+        input: &'a [u8],
+        data: Span,
+        retry: Option<u64>,
+    ) -> Event<'a> {
+        let data = match data {
+            Span::Input(range) => &input[range],
+            // Without the LF that ends the last value.
+            Span::Kept(_) => &self.data[self.data_start..self.data.len() - 1],
+        };
+        Event {
+            event_type: &self.event_type,
+            default_event: self.default_event.as_deref(),
+            data,
+            id: &self.last_event_id,
+            retry,
+        }
+    }
+
+    /// The comment a [`Found::Comment`] describes.
+    pub(crate) fn comment<'a>(&'a self, input: &'a [u8], text: Span) -> Comment<'a> {
+        let text = match text {
+            Span::Input(range) => &input[range],
+            Span::Kept(start) => &self.comment[start..],
+        };
+        Comment { text }
+    }
+
+    /// A blank line: the standard's dispatch, if the data buffer is not empty.
+    fn dispatch(&mut self) -> Option<Found> {
+        if self.id_set {
+            self.id_set = false;
+            self.last_event_id = String::from_utf8_lossy(&self.id_buffer).into_owned();
+        }
+        self.in_event = false;
+        let retry = self.block_retry.take();
+        let data = match self.pending.take() {
+            Some(range) => Span::Input(range),
+            None if self.data_len() == 0 => {
+                self.event_type.clear();
+                return None;
+            }
+            None => Span::Kept(self.data_start),
+        };
+        self.dispatched = true;
+        Some(Found::Event { data, retry })
+    }
+
+    /// A comment to return, its text starting at `text` in the line.
+    fn keep_comment(&mut self, input: &[u8], at: LineAt<'_>, text: usize) -> Found {
+        // The next slice is another input: a data value borrowing this one is copied.
+        self.own_pending(input);
+        match at {
+            LineAt::Input(range) => Found::Comment(Span::Input(range.start + text..range.end)),
+            LineAt::Buffered(buffer) => {
+                std::mem::swap(buffer, &mut self.comment);
+                Found::Comment(Span::Kept(text))
+            }
+        }
+    }
+
+    /// Appends a data value, starting at `value` in the line, to the data buffer.
+    fn append_data(&mut self, input: &[u8], at: LineAt<'_>, value: usize) {
+        match at {
+            LineAt::Input(range) => {
+                let value = range.start + value..range.end;
+                if self.pending.is_none() && self.data_len() == 0 {
+                    self.pending = Some(value);
+                } else {
+                    self.own_pending(input);
+                    self.copy_data(&input[value]);
+                }
+            }
+            LineAt::Buffered(buffer) => {
+                self.own_pending(input);
+                if self.data_len() == 0 {
+                    // The first value takes the line's buffer over, where it stays,
+                    // so a long line is not copied a second time.
+                    buffer.push(b'\n');
+                    self.data_start = value;
+                    std::mem::swap(buffer, &mut self.data);
+                } else {
+                    self.copy_data(&buffer[value..]);
+                }
+            }
+        }
+    }
+
+    /// Fails if a data value of `len` bytes would overfill the event limit.
+    #[inline]
+    fn check_data(&self, len: usize) -> Result<(), Error> {
+        let Some(max) = self.max_event_size else {
+            return Ok(());
+        };
+        let buffered = self
+            .pending
+            .as_ref()
+            .map_or(self.data_len(), |range| range.len() + 1);
+        if buffered + len + 1 > max {
+            return Err(Error::LimitExceeded {
+                limit: Limit::EventSize,
+                max,
+                size: buffered + len + 1,
+            });
+        }
+        Ok(())
+    }
+
+    /// The size of the data buffer, in bytes (a pending value not counted).
+    fn data_len(&self) -> usize {
+        self.data.len() - self.data_start
+    }
+
+    /// Appends a data value and its LF to the data buffer.
+    fn copy_data(&mut self, value: &[u8]) {
+        self.data.reserve(value.len() + 1);
+        self.data.extend_from_slice(value);
+        self.data.push(b'\n');
+        self.copied += value.len() as u64;
+    }
+
+    /// Copies a data value that borrows from `input` into the data buffer.
+    fn own_pending(&mut self, input: &[u8]) {
+        if let Some(range) = self.pending.take() {
+            self.copy_data(&input[range]);
+        }
+    }
+
+    /// Drops the event being built (after a limit was exceeded).
+    pub(crate) fn drop_event(&mut self) {
+        self.data = Vec::new();
+        self.event_type = Vec::new();
+        self.data_start = 0;
+        self.pending = None;
+    }
+
+    /// The end of the stream: the incomplete event is discarded.
+    pub(crate) fn finish(&mut self) {
+        self.drop_event();
+        self.comment = Vec::new();
+        self.block_retry = None;
+        self.in_event = false;
+        self.dispatched = false;
+    }
+}
