@@ -11,9 +11,10 @@ import pytest
 from sse_server import Conn, SSEServer, numbered_events, resumable, sequence, static
 
 from sseflow import ConnectionFailed, SSEError, encode
-from sseflow.spark import _Options, _replay_one, _Streams
+from sseflow.spark._options import Options
 from sseflow.spark._position import Position, Resume
 from sseflow.spark._rows import Framer
+from sseflow.spark._streams import Streams, replay_one
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -22,12 +23,12 @@ L = len(EVENTS[0])
 CUTS = [(2, 3), (1, 9), (0, 12), (3, L - 1), (2, 0), (1, L - 2), (0, 0), (4, 6), (1, 1)]
 
 
-def _streams(urls: list[str], **options: str) -> _Streams:
-    opts = _Options({"urls": ",".join(urls), "retry": "10", "max_delay": "0.05", **options})
-    return _Streams(opts, {url: Position() for url in urls})
+def _streams(urls: list[str], **options: str) -> Streams:
+    opts = Options({"urls": ",".join(urls), "retry": "10", "max_delay": "0.05", **options})
+    return Streams(opts, {url: Position() for url in urls})
 
 
-def _take_all(streams: _Streams, count: int, timeout: float = 20) -> list[pa.RecordBatch]:
+def _take_all(streams: Streams, count: int, timeout: float = 20) -> list[pa.RecordBatch]:
     """Takes batches until ``count`` rows arrived (raising what the streams raise)."""
     batches: list[pa.RecordBatch] = []
     deadline = time.monotonic() + timeout
@@ -209,11 +210,11 @@ def test_replay_that_cannot_reach_the_end_offset_fails_naming_the_url() -> None:
     no longer has those events fails it once ``replay_timeout`` is over."""
     with SSEServer() as server:
         url = server.route("/s", static(b"".join(EVENTS[5:8])))  # events 6..8, then it ends
-        options = _Options({"url": url, "retry": "10", "replay_timeout": "1"})
-        replayed = _replay_one(options, url, Position("5", 0), Position("8", 0))
+        options = Options({"url": url, "retry": "10", "replay_timeout": "1"})
+        replayed = replay_one(options, url, Position("5", 0), Position("8", 0))
         assert [b.num_rows for b in replayed] == [3]
         with pytest.raises(TimeoutError) as caught:
-            _replay_one(options, url, Position("5", 0), Position("12", 0))
+            replay_one(options, url, Position("5", 0), Position("12", 0))
     assert f"event stream {url}: could not replay the events" in str(caught.value)
     assert "Last-Event-ID" in str(caught.value)
 
@@ -239,3 +240,40 @@ def test_json_data_is_decoded_into_the_json_column() -> None:
     assert [error is None for error in errors] == [True, False, False, False, True]
     assert errors[1].startswith("not JSON")
     assert "does not fit the schema" in errors[2]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({}, "needs option url or urls"),
+        ({"url": "http://127.0.0.1:1/a", "urls": "http://127.0.0.1:1/a"}, "name a stream twice"),
+        ({"url": "http://127.0.0.1:1/a", "max_wait": "soon"}, "option max_wait must be a number"),
+        ({"url": "http://127.0.0.1:1/a", "max_wait": "0"}, "option max_wait must be a finite"),
+        ({"url": "http://127.0.0.1:1/a", "max_events_per_batch": "-3"}, "max_events_per_batch"),
+        ({"url": "http://127.0.0.1:1/a", "max_event_size": "1.5"}, "option max_event_size"),
+        ({"url": "http://127.0.0.1:1/a", "reader": "executors"}, "option reader must be one of"),
+    ],
+)
+def test_bad_options_are_refused_naming_them(options: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Options(options)
+
+
+def test_options_are_read() -> None:
+    options = Options(
+        {
+            "url": "http://127.0.0.1:1/a",
+            "urls": " http://127.0.0.1:1/b , http://127.0.0.1:1/c",
+            "header.Authorization": "Bearer t",
+            "max_line_size": "100",
+            "max_events_per_batch": "7",
+            "max_wait": "0.5",
+            "retry": "250",
+            "idle_timeout": "9",
+        }
+    )
+    assert options.urls == [f"http://127.0.0.1:1/{name}" for name in "abc"]
+    assert options.settings.headers == (("Authorization", "Bearer t"),)
+    assert (options.settings.max_line_size, options.settings.max_event_size) == (100, None)
+    assert (options.max_events, options.max_wait, options.shape) == (7, 0.5, "driver")
+    assert (options.settings.retry, options.settings.idle_timeout) == (250, 9.0)
