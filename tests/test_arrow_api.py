@@ -74,6 +74,15 @@ def test_batches_cut_by_rows_bytes_flush_and_close() -> None:
     assert [b.num_rows for b in by_bytes] == [2, 1]
 
 
+def test_default_batch_bytes_is_one_mib() -> None:
+    # Each row counts 64 KiB of data plus its type, "message": the 16th row
+    # passes 1 MiB and cuts the batch, the 17th starts the next.
+    parser = BatchParser()
+    parser.feed((b"data: " + b"x" * (64 << 10) + b"\n\n") * 17)
+    assert [b.num_rows for b in parser.batches()] == [16]
+    assert parser.pending_rows == 1
+
+
 def test_ids_repeat_and_types_interleave() -> None:
     stream = b"".join(
         b"event: %s\nid: %d\ndata: %d\n\n" % (b"ab"[i % 2 : i % 2 + 1], i // 3, i)
