@@ -6,7 +6,6 @@ use crate::json::{Batch, Json, JsonOptions};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use sseflow_core::{Config, EndOfStream, Item, Parser};
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -134,7 +133,7 @@ impl BatchParser {
                 Some(Item::Comment(_)) => continue,
                 Some(Item::Event(event)) => event,
             };
-            let data = utf8(event.data_bytes());
+            let data = event.data();
             let batches = &mut self.batches;
             if !batches.columns.fits(data.len()) {
                 batches
@@ -149,7 +148,7 @@ impl BatchParser {
                 }
             }
             let batches = &mut self.batches;
-            let event_type = event.event_type_or_none().map(utf8);
+            let event_type = event.event_type_or_none().map(|_| event.event_type());
             batches.columns.push(Row {
                 event: event_type.as_deref(),
                 data: &data,
@@ -200,18 +199,6 @@ impl BatchParser {
     /// Events in the batch being built, not yet ready.
     pub fn pending_rows(&self) -> usize {
         self.batches.columns.rows()
-    }
-}
-
-/// The text of `bytes`, malformed UTF-8 replaced by U+FFFD as the core does.
-///
-/// Valid text is checked by `str::from_utf8`, which scans ASCII a word at a
-/// time; `String::from_utf8_lossy` goes byte by byte, and on 64 KiB payloads
-/// took most of the framing time.
-fn utf8(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
