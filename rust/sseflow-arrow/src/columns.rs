@@ -112,7 +112,7 @@ impl Dictionary {
             .as_ref()
             .is_some_and(|n| n.len() > 1 && n[n.len() - 2]);
         if let Some(&last) = self.keys.last().filter(|_| !last_is_null) {
-            if self.value(last) == value.as_bytes() {
+            if same(self.value(last), value.as_bytes()) {
                 self.keys.push(last);
                 return;
             }
@@ -149,6 +149,16 @@ impl Dictionary {
             keys, values,
         )?))
     }
+}
+
+/// Byte equality without the C library's `memcmp`, for the short values
+/// compared per row. An empty `&str` points at address 1, and glibc's AVX-512
+/// `memcmp` still issues a masked load there, whose fault suppression costs a
+/// microcode assist: about 130 ns a call, which made streams without IDs frame
+/// at a third of their speed.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The `data` column's builder, with 32- or 64-bit offsets.
