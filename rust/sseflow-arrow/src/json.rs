@@ -82,13 +82,18 @@ impl Batch<'_> {
         self.data.len()
     }
 
-    /// A row's data as the decoder is given it (see [`unescape_pairs`]).
-    fn data(&self, row: usize) -> Cow<'_, [u8]> {
-        let data = match self.data.data_type() {
+    /// A row's data, as the stream gave it.
+    fn raw(&self, row: usize) -> &[u8] {
+        match self.data.data_type() {
             DataType::LargeUtf8 => self.data.as_string::<i64>().value(row),
             _ => self.data.as_string::<i32>().value(row),
-        };
-        unescape_pairs(data.as_bytes())
+        }
+        .as_bytes()
+    }
+
+    /// A row's data as the decoder is given it (see [`unescape_pairs`]).
+    fn data(&self, row: usize) -> Cow<'_, [u8]> {
+        unescape_pairs(self.raw(row))
     }
 
     fn text(column: &dyn Array, row: usize) -> String {
@@ -214,7 +219,7 @@ impl Json {
         let kind = kind.expect("the type is known once inferred");
         let (objects, others): (Vec<usize>, Vec<usize>) = candidates
             .iter()
-            .partition(|&&row| batch.data(row).trim_ascii_start().first() == Some(&b'{'));
+            .partition(|&&row| batch.raw(row).trim_ascii_start().first() == Some(&b'{'));
         let mut checker = Checker::new(kind.clone())?;
         let mut errors = Vec::new();
         for &row in &others {
