@@ -1,0 +1,103 @@
+//! Times one recorded stream three ways, in Rust alone, for profiling: the core
+//! parser yielding events, [`BatchParser`] building record batches, and a
+//! memchr count of the LFs (the floor of any framing).
+//!
+//! `cargo run --release -p sseflow-arrow --example frame_file -- FILE [CHUNK]`
+//! cuts FILE into CHUNK-byte chunks (16 KiB by default). With `JSON=1` in the
+//! environment the batches also decode each event's data as JSON (the type
+//! inferred from the first 1,000 events); `ONLY_CORE=1` times the core alone,
+//! 30 times, for `perf record`.
+
+use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, OnError, Options};
+use sseflow_core::{Config, Item, Parser};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: frame_file FILE [CHUNK]");
+    let chunk: usize = args
+        .next()
+        .map_or(16 * 1024, |c| c.parse().expect("a chunk size"));
+    let bytes = std::fs::read(path).expect("a readable file");
+    let only_core = std::env::var_os("ONLY_CORE").is_some();
+    let json = std::env::var_os("JSON").map(|_| JsonOptions {
+        schema: JsonSchema::Infer { rows: 1000 },
+        events: None,
+        on_error: OnError::Null,
+    });
+    for _ in 0..if only_core { 30 } else { 3 } {
+        let (events, core) = timed(|| core_events(&bytes, chunk));
+        if only_core {
+            continue;
+        }
+        let (rows, batches) = timed(|| batch_rows(&bytes, chunk, json.clone()));
+        let (lines, scan) = timed(|| {
+            bytes
+                .chunks(chunk)
+                .map(|piece| memchr::memchr_iter(b'\n', piece).count())
+                .sum::<usize>()
+        });
+        assert_eq!(events, rows, "the batches hold every event");
+        println!(
+            "{events} events: core {} | batches {} | memchr ({lines} LFs) {}",
+            per_event(core, events),
+            per_event(batches, rows),
+            per_event(scan, events),
+        );
+    }
+}
+
+fn core_events(bytes: &[u8], chunk: usize) -> usize {
+    let mut parser = Parser::new();
+    let mut events = 0;
+    for piece in bytes.chunks(chunk) {
+        let mut rest = piece;
+        loop {
+            let step = parser.parse(rest).expect("no limits are set");
+            rest = &rest[step.consumed..];
+            match step.item {
+                None => break,
+                Some(Item::Event(event)) => {
+                    events += 1;
+                    std::hint::black_box(event.data());
+                }
+                Some(Item::Comment(_)) => {}
+            }
+        }
+    }
+    events
+}
+
+fn batch_rows(bytes: &[u8], chunk: usize, json: Option<JsonOptions>) -> usize {
+    let options = Options {
+        json,
+        ..Options::default()
+    };
+    let mut parser = BatchParser::new(Config::default(), options).expect("valid options");
+    let mut rows = 0;
+    for piece in bytes.chunks(chunk) {
+        parser.feed(piece).expect("no limits are set");
+        while let Some(batch) = parser.next_batch() {
+            rows += batch.num_rows();
+        }
+    }
+    parser.finish().expect("no JSON error is raised");
+    while let Some(batch) = parser.next_batch() {
+        rows += batch.num_rows();
+    }
+    rows
+}
+
+fn timed<T>(run: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = run();
+    (out, start.elapsed())
+}
+
+fn per_event(time: Duration, events: usize) -> String {
+    format!(
+        "{:.2} ms ({:.0} ns/event)",
+        time.as_secs_f64() * 1e3,
+        time.as_secs_f64() * 1e9 / events.max(1) as f64
+    )
+}
