@@ -4,10 +4,19 @@ Every source goes through the readers of :mod:`sseflow` (``iter_events``, the
 httpx, requests and aiohttp wrappers) with a :class:`BatchParser` in place of
 ``sseflow.Parser``: the same reading, content-type checks and errors, batches
 instead of events.
+
+With ``decode_threads``, a recorded source (a list or tuple of chunks, an
+in-memory buffer, a regular file) is read on while the threads decode, and
+the batches come out as they are decoded; from any other source, where the
+next chunk may be long in coming, each chunk's batches are waited for before
+reading on, so that a live stream's batch is never held back.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, cast
@@ -17,6 +26,8 @@ from sseflow.stream import DEFAULT_CHUNK_SIZE, ParserFactory, aiter_events, iter
 
 if TYPE_CHECKING:
     from types import TracebackType
+
+    from typing_extensions import Buffer
 
     from sseflow.stream import AsyncSource, Source
 
@@ -92,9 +103,44 @@ class BatchStream:
         return export_stream(self, self.schema)
 
 
-def _factory(options: dict[str, Any]) -> tuple[BatchParser, ParserFactory]:
+class _Waiting:
+    """A :class:`BatchParser` for a live source: each chunk's batches are
+    returned once decoded, rather than when the next chunk comes."""
+
+    def __init__(self, parser: BatchParser) -> None:
+        self._parser = parser
+
+    def parse(self, data: Buffer, /) -> list[RecordBatch]:
+        batches = self._parser.parse(data)
+        return batches + self.events() if self._parser.in_flight else batches
+
+    def events(self) -> list[RecordBatch]:
+        self._parser.wait()
+        return self._parser.batches()
+
+    def __iter__(self) -> Iterator[RecordBatch]:
+        return iter(self.events())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._parser, name)
+
+
+def _recorded(source: object) -> bool:
+    """Whether reading ``source`` never waits for data to come: a list or tuple
+    of chunks, an in-memory buffer, or a file object on a regular file."""
+    if isinstance(source, (list, tuple, io.BytesIO)):
+        return True
+    fileno = getattr(source, "fileno", None)
+    try:
+        return fileno is not None and stat.S_ISREG(os.fstat(fileno()).st_mode)
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return False
+
+
+def _factory(options: dict[str, Any], source: object) -> tuple[BatchParser, ParserFactory]:
     parser = BatchParser(**options)
-    return parser, cast("ParserFactory", lambda: parser)
+    reader = parser if _recorded(source) or not options.get("decode_threads") else _Waiting(parser)
+    return parser, cast("ParserFactory", lambda: reader)
 
 
 def _is_instance(value: object, module: str, name: str) -> bool:
@@ -123,7 +169,7 @@ def iter_batches(
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` at the end
             when the stream ended inside an event (after the last batch).
         options: the :class:`BatchParser` options (``batch_rows``,
-            ``json_schema``, limits...).
+            ``json_schema``, ``decode_threads``, limits...).
 
     Returns:
         A :class:`BatchStream`: an iterator of :class:`RecordBatch`, with
@@ -133,7 +179,7 @@ def iter_batches(
         TypeError: as ``sseflow.iter_events`` (and the HTTP readers) do.
         ConnectionFailed: a response that is not an event stream.
     """
-    parser, factory = _factory(options)
+    parser, factory = _factory(options, source)
     return BatchStream(_sync_batches(source, factory, chunk_size, raise_on_truncated), parser)
 
 
@@ -207,7 +253,7 @@ def aiter_batches(
     Returns:
         An async iterator of :class:`RecordBatch`.
     """
-    _, factory = _factory(options)
+    _, factory = _factory(options, source)
     return _async_batches(source, factory, chunk_size, raise_on_truncated)
 
 

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, Layout, OnError, Options};
 use sseflow_core::Config;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 /// An incremental Server-Sent Events parser that hands out Arrow record
 /// batches: one row per event, no Python object per event.
@@ -30,6 +30,14 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// ``default_event`` is the type of an event whose block set none, as in
 /// :class:`sseflow.Parser`; with ``None`` such a row's ``event`` is null.
 ///
+/// With ``decode_threads=N`` (and ``json_schema``), N threads decode the JSON
+/// of each cut batch while :meth:`feed` goes on framing, without the
+/// interpreter. The batches are the same, in the same order; iterating yields
+/// the ones decoded so far and never waits, :meth:`wait`, :meth:`flush` and
+/// :meth:`close` wait for the ones in flight; :meth:`feed` lets other Python
+/// threads run, and a batch it cuts while N + 1 are in flight waits for room. An inferred type is settled by
+/// the first batch, decoded in the call that cuts it.
+///
 /// >>> parser = BatchParser()
 /// >>> parser.feed(b"data: hel")
 /// >>> parser.feed(b"lo\n\ndata: two\n\n")
@@ -38,17 +46,37 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// [2]
 #[pyclass(name = "BatchParser", module = "sseflow.arrow", frozen)]
 pub(crate) struct PyBatchParser {
-    /// Each call holds the interpreter for its whole run (nothing in it runs
-    /// Python code or lets go of the interpreter), so the lock is never
-    /// contended; it makes the parser shareable between threads.
+    /// Calls hold the interpreter, except while they wait for decoding
+    /// threads; a call finding the lock taken then waits without it (see
+    /// [`PyBatchParser::inner`]).
     inner: Mutex<BatchParser>,
+    /// A JSON error that :meth:`parse` held back to hand out the batches
+    /// before it first: raised by the next call that takes input.
+    held: Mutex<Option<PyErr>>,
+    /// JSON is decoded on threads: feeding lets go of the interpreter.
+    threaded: bool,
 }
 
 impl PyBatchParser {
-    fn inner(&self) -> MutexGuard<'_, BatchParser> {
-        // Only a panic poisons the lock, and the parser's state is whole
-        // between steps.
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    fn inner(&self, py: Python<'_>) -> MutexGuard<'_, BatchParser> {
+        loop {
+            match self.inner.try_lock() {
+                Ok(inner) => return inner,
+                // Only a panic poisons the lock, and the parser's state is
+                // whole between steps.
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                // Held by a call waiting, without the interpreter, for a
+                // decoding thread: waiting for it with the interpreter would
+                // keep that call from taking the interpreter back.
+                Err(TryLockError::WouldBlock) => py.detach(std::thread::yield_now),
+            }
+        }
+    }
+
+    /// Raises the error [`PyBatchParser::parse`] held back, once.
+    fn raise_held(&self) -> PyResult<()> {
+        let held = self.held.lock().unwrap_or_else(|p| p.into_inner()).take();
+        held.map_or(Ok(()), Err)
     }
 }
 
@@ -70,9 +98,10 @@ impl PyBatchParser {
             max_line_size = None,
             max_event_size = None,
             last_event_id = None,
-            default_event = Some("message".to_owned())
+            default_event = Some("message".to_owned()),
+            decode_threads = None
         ),
-        text_signature = "(*, batch_rows=65536, batch_bytes=1048576, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='', default_event='message')"
+        text_signature = "(*, batch_rows=65536, batch_bytes=1048576, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='', default_event='message', decode_threads=0)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -89,6 +118,7 @@ impl PyBatchParser {
         max_event_size: Option<&Bound<'_, PyAny>>,
         last_event_id: Option<&Bound<'_, PyAny>>,
         default_event: Option<String>,
+        decode_threads: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyBatchParser> {
         let defaults = Options::default();
         let mut options = Options {
@@ -101,7 +131,14 @@ impl PyBatchParser {
                 untyped_events: default_event.is_none(),
             },
             json: None,
+            decode_threads: args::size("decode_threads", decode_threads)?.unwrap_or(0),
         };
+        if options.decode_threads > MAX_DECODE_THREADS {
+            return Err(PyValueError::new_err(format!(
+                "decode_threads must be at most {MAX_DECODE_THREADS}, got {}",
+                options.decode_threads
+            )));
+        }
         if let Some(schema) = json_schema.filter(|v| !v.is_none()) {
             let rows = args::positive_or("infer_rows", infer_rows, 1000)?;
             options.json = Some(JsonOptions {
@@ -115,9 +152,12 @@ impl PyBatchParser {
             .max_event_size(args::size("max_event_size", max_event_size)?)
             .last_event_id(args::last_event_id(last_event_id)?)
             .default_event(default_event.as_deref());
+        let threaded = options.decode_threads > 0 && options.json.is_some();
         let inner = BatchParser::new(config, options).map_err(capsule::value_error)?;
         Ok(PyBatchParser {
             inner: Mutex::new(inner),
+            held: Mutex::new(None),
+            threaded,
         })
     }
 
@@ -134,9 +174,20 @@ impl PyBatchParser {
     ///     JSONDataError: with ``on_error="raise"``, an event's data is not
     ///         JSON or does not fit the schema; its batch is not delivered and
     ///         the parser refuses further input.
+    ///         With ``decode_threads``, the error can come from a batch cut
+    ///         by an earlier call, after the batches before it.
     fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let chunk = args::chunk(data)?;
-        self.inner().feed(&chunk).map_err(|e| errors::to_py(py, e))
+        self.raise_held()?;
+        let mut inner = self.inner(py);
+        let fed = if self.threaded {
+            // It may wait for a decoding thread.
+            let parser: &mut BatchParser = &mut inner;
+            py.detach(|| parser.feed(&chunk))
+        } else {
+            inner.feed(&chunk)
+        };
+        fed.map_err(|e| errors::to_py(py, e))
     }
 
     /// Parses a chunk and returns the batches ready after it: :meth:`feed`
@@ -144,31 +195,60 @@ impl PyBatchParser {
     ///
     /// Raises:
     ///     What :meth:`feed` raises; after a limit error the batches ready
-    ///     before stay, for :meth:`batches`.
+    ///     before stay, for :meth:`batches`. A JSON error that comes after
+    ///     ready batches is raised by the next call instead, so that those
+    ///     batches are returned first.
     fn parse(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<PyRecordBatch>> {
-        self.feed(py, data)?;
-        Ok(self.batches())
+        let fed = self.feed(py, data);
+        let batches = self.batches(py);
+        match fed {
+            Err(error) if !batches.is_empty() && errors::is_json(py, &error) => {
+                *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+                Ok(batches)
+            }
+            Err(error) => Err(error),
+            Ok(()) => Ok(batches),
+        }
     }
 
     /// Makes the events parsed so far a ready batch, if there are any.
     fn flush(&self, py: Python<'_>) -> PyResult<()> {
-        self.inner().flush().map_err(|e| errors::to_py(py, e))
+        self.raise_held()?;
+        let mut inner = self.inner(py);
+        let parser: &mut BatchParser = &mut inner;
+        py.detach(|| parser.flush())
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Waits until every batch cut so far is decoded and ready to iterate
+    /// (with ``decode_threads``; otherwise they always are). A bad event's
+    /// ``JSONDataError`` (``on_error="raise"``) is raised by the next
+    /// :meth:`feed`, :meth:`flush` or :meth:`close`, after the batches before
+    /// its batch.
+    fn wait(&self, py: Python<'_>) {
+        let mut inner = self.inner(py);
+        let parser: &mut BatchParser = &mut inner;
+        py.detach(|| parser.wait());
     }
 
     /// Ends the stream: as in :meth:`sseflow.Parser.close`, an incomplete
     /// final event is discarded (see :attr:`truncated`); the last batch is
     /// cut. Closing again does nothing.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let mut inner = self.inner();
+        self.raise_held()?;
+        let mut inner = self.inner(py);
         if inner.parser().is_finished() {
             return Ok(());
         }
-        inner.finish().map(drop).map_err(|e| errors::to_py(py, e))
+        let parser: &mut BatchParser = &mut inner;
+        py.detach(|| parser.finish())
+            .map(drop)
+            .map_err(|e| errors::to_py(py, e))
     }
 
     /// All the ready batches, in stream order, removed from the parser.
-    fn batches(&self) -> Vec<PyRecordBatch> {
-        let mut inner = self.inner();
+    fn batches(&self, py: Python<'_>) -> Vec<PyRecordBatch> {
+        let mut inner = self.inner(py);
         std::iter::from_fn(|| inner.next_batch())
             .map(|batch| PyRecordBatch { batch })
             .collect()
@@ -176,16 +256,16 @@ impl PyBatchParser {
 
     /// The same as :meth:`batches`: the name the readers of :mod:`sseflow`
     /// call, so that a ``BatchParser`` can stand in for ``sseflow.Parser``.
-    fn events(&self) -> Vec<PyRecordBatch> {
-        self.batches()
+    fn events(&self, py: Python<'_>) -> Vec<PyRecordBatch> {
+        self.batches(py)
     }
 
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
 
-    fn __next__(&self) -> Option<PyRecordBatch> {
-        self.inner()
+    fn __next__(&self, py: Python<'_>) -> Option<PyRecordBatch> {
+        self.inner(py)
             .next_batch()
             .map(|batch| PyRecordBatch { batch })
     }
@@ -193,41 +273,50 @@ impl PyBatchParser {
     /// The schema of every batch, or ``None`` while the JSON type is still to
     /// be inferred from the first batch.
     #[getter]
-    fn schema(&self) -> Option<PySchema> {
-        self.inner().schema().map(|schema| PySchema { schema })
+    fn schema(&self, py: Python<'_>) -> Option<PySchema> {
+        self.inner(py).schema().map(|schema| PySchema { schema })
+    }
+
+    /// Batches cut and handed to the decoding threads, not yet ready.
+    #[getter]
+    fn in_flight(&self, py: Python<'_>) -> usize {
+        self.inner(py).in_flight()
     }
 
     /// Events parsed but not yet in a ready batch.
     #[getter]
-    fn pending_rows(&self) -> usize {
-        self.inner().pending_rows()
+    fn pending_rows(&self, py: Python<'_>) -> usize {
+        self.inner(py).pending_rows()
     }
 
     /// Whether :meth:`close` was called.
     #[getter]
-    fn closed(&self) -> bool {
-        self.inner().parser().is_finished()
+    fn closed(&self, py: Python<'_>) -> bool {
+        self.inner(py).parser().is_finished()
     }
 
     /// Whether the stream ended (or would end now) inside a line or an event,
     /// as :attr:`sseflow.Parser.truncated`.
     #[getter]
-    fn truncated(&self) -> bool {
-        self.inner().parser().end_of_stream().is_truncated()
+    fn truncated(&self, py: Python<'_>) -> bool {
+        self.inner(py).parser().end_of_stream().is_truncated()
     }
 
     /// The last event ID string (``""`` if none).
     #[getter]
-    fn last_event_id(&self) -> String {
-        self.inner().parser().last_event_id().to_owned()
+    fn last_event_id(&self, py: Python<'_>) -> String {
+        self.inner(py).parser().last_event_id().to_owned()
     }
 
     /// The reconnection time in milliseconds set by the stream, or ``None``.
     #[getter]
-    fn retry(&self) -> Option<u64> {
-        self.inner().parser().retry()
+    fn retry(&self, py: Python<'_>) -> Option<u64> {
+        self.inner(py).parser().retry()
     }
 }
+
+/// The most decoding threads a parser takes.
+const MAX_DECODE_THREADS: usize = 64;
 
 /// `json_schema`: `"infer"` or an Arrow struct type.
 fn json_type(value: &Bound<'_, PyAny>, rows: usize) -> PyResult<JsonSchema> {

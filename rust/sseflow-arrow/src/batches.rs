@@ -2,7 +2,8 @@
 
 use crate::columns::{Columns, Layout, Row, MAX_UTF8_BYTES};
 use crate::error::{Error, JsonError};
-use crate::json::{Batch, Json, JsonOptions};
+use crate::json::{Json, JsonOptions};
+use crate::workers::Workers;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use sseflow_core::{Config, EndOfStream, Item, Parser};
@@ -25,6 +26,19 @@ pub struct Options {
     pub layout: Layout,
     /// Decode each event's data as JSON into a `json` column.
     pub json: Option<JsonOptions>,
+    /// Threads that decode the JSON of cut batches while feeding goes on
+    /// framing (0: each batch is decoded in the call that cuts it).
+    ///
+    /// Batches come out in stream order and equal to those of 0 threads.
+    /// [`next_batch`](BatchParser::next_batch) hands out the ones decoded so
+    /// far and never waits; [`wait`](BatchParser::wait),
+    /// [`flush`](BatchParser::flush) and [`finish`](BatchParser::finish) wait
+    /// for those in flight, and a batch cut while one per thread and one more
+    /// are in flight waits for room. An inferred type is settled on the
+    /// first batch, decoded in the call that cuts it. An error a thread meets
+    /// comes after the batches before its batch, and is returned by the next
+    /// `feed`, `flush` or `finish`; the batches after it are dropped.
+    pub decode_threads: usize,
 }
 
 impl Default for Options {
@@ -34,6 +48,7 @@ impl Default for Options {
             batch_bytes: 1024 * 1024,
             layout: Layout::default(),
             json: None,
+            decode_threads: 0,
         }
     }
 }
@@ -48,6 +63,10 @@ struct Batches {
     ready: VecDeque<RecordBatch>,
     /// Events in the batches cut so far.
     events: u64,
+    /// [`Options::decode_threads`].
+    threads: usize,
+    /// Started at the first batch cut with the JSON type known.
+    workers: Option<Workers>,
 }
 
 /// An incremental event-stream parser that hands out Arrow record batches.
@@ -64,6 +83,8 @@ pub struct BatchParser {
     offset: u64,
     /// A JSON error was raised: input is refused with it.
     failed: Option<JsonError>,
+    /// An error a decoding thread met, for the next feed, flush or finish.
+    unreported: Option<Error>,
 }
 
 impl BatchParser {
@@ -90,6 +111,8 @@ impl BatchParser {
             schema: None,
             ready: VecDeque::new(),
             events: 0,
+            threads: options.decode_threads,
+            workers: None,
         };
         batches.schema = batches.known_schema();
         Ok(BatchParser {
@@ -97,6 +120,7 @@ impl BatchParser {
             batches,
             offset: 0,
             failed: None,
+            unreported: None,
         })
     }
 
@@ -116,6 +140,7 @@ impl BatchParser {
     /// On a limit error the events before the offending one stay in the batch
     /// being built, delivered at the next flush or at the end.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        self.report()?;
         if let Some(error) = &self.failed {
             return Err(Error::Json(error.clone()));
         }
@@ -166,22 +191,27 @@ impl BatchParser {
 
     /// Cuts a batch of the events parsed since the last one, if any.
     pub fn flush(&mut self) -> Result<(), Error> {
+        self.report()?;
         if let Some(error) = &self.failed {
             return Err(Error::Json(error.clone()));
         }
         self.batches
             .cut()
-            .map_err(|error| failed_with(&mut self.failed, error))
+            .map_err(|error| failed_with(&mut self.failed, error))?;
+        self.wait();
+        self.report()
     }
 
     /// Ends the stream as [`Parser::finish`] does and cuts the last batch.
     pub fn finish(&mut self) -> Result<EndOfStream, Error> {
         let end = self.parser.finish();
-        if self.failed.is_none() {
+        if self.failed.is_none() && self.unreported.is_none() {
             self.batches
                 .cut()
                 .map_err(|error| failed_with(&mut self.failed, error))?;
         }
+        self.wait();
+        self.report()?;
         if let Some(json) = &mut self.batches.json {
             json.settle()?;
         }
@@ -192,8 +222,50 @@ impl BatchParser {
     }
 
     /// The next ready batch, in stream order.
+    ///
+    /// With [`Options::decode_threads`], the ones decoded so far: this never
+    /// waits.
     pub fn next_batch(&mut self) -> Option<RecordBatch> {
+        if self.batches.ready.is_empty() && self.unreported.is_none() {
+            if let Some(workers) = &mut self.batches.workers {
+                let error = workers.take(&mut self.batches.ready, false);
+                self.note(error);
+            }
+        }
         self.batches.ready.pop_front()
+    }
+
+    /// Waits until every batch cut so far is decoded and ready (or a decoding
+    /// thread met an error, for the next feed, flush or finish).
+    pub fn wait(&mut self) {
+        if self.unreported.is_none() {
+            if let Some(workers) = &mut self.batches.workers {
+                let error = workers.take(&mut self.batches.ready, true);
+                self.note(error);
+            }
+        }
+    }
+
+    /// Batches handed to the decoding threads and not yet ready.
+    pub fn in_flight(&self) -> usize {
+        self.batches.workers.as_ref().map_or(0, Workers::in_flight)
+    }
+
+    /// Keeps a decoding thread's error for the next feed, flush or finish; a
+    /// JSON error stops the threads (the batches after it are dropped) and
+    /// makes the parser refuse input.
+    fn note(&mut self, error: Option<Error>) {
+        let Some(error) = error else { return };
+        if let Error::Json(json) = &error {
+            self.failed = Some(json.clone());
+            self.batches.workers = None;
+        }
+        self.unreported = Some(error);
+    }
+
+    /// Returns the error [`note`](BatchParser::note) kept, once.
+    fn report(&mut self) -> Result<(), Error> {
+        self.unreported.take().map_or(Ok(()), Err)
     }
 
     /// Events in the batch being built, not yet ready.
@@ -223,7 +295,21 @@ impl Batches {
         Some(Arc::new(Schema::new(fields)))
     }
 
-    /// Makes the rows so far a ready batch.
+    /// Starts the decoding threads, if there are to be some and the JSON type
+    /// is known.
+    fn start_workers(&mut self) -> Result<(), ArrowError> {
+        if self.workers.is_none() && self.threads > 0 {
+            let settled = self.json.as_ref().and_then(Json::settled);
+            if let (Some(options), Some(schema)) = (settled, &self.schema) {
+                let workers = Workers::spawn(self.threads, &options, self.batch_rows, schema)?;
+                self.workers = Some(workers);
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the rows so far a ready batch (or, with decoding threads, hands
+    /// it to them).
     fn cut(&mut self) -> Result<(), Error> {
         let rows = self.columns.rows();
         if rows == 0 {
@@ -232,15 +318,20 @@ impl Batches {
         let mut arrays: Vec<ArrayRef> = self.columns.finish()?;
         let first_index = self.events;
         self.events += rows as u64;
+        self.start_workers()?;
+        if let Some(workers) = &mut self.workers {
+            // At most `capacity` in flight: wait for room, taking what is decoded.
+            let error = workers.take_down_to(&mut self.ready, workers.capacity() - 1);
+            if let Some(error @ Error::Json(_)) = error {
+                // The batches after a bad event are dropped.
+                self.workers = None;
+                return Err(error);
+            }
+            workers.send(arrays, first_index);
+            return error.map_or(Ok(()), Err);
+        }
         if let Some(json) = &mut self.json {
-            let decoded = json.decode(&Batch {
-                event: arrays[0].as_ref(),
-                data: arrays[1].as_ref(),
-                id: arrays[2].as_ref(),
-                first_index,
-            })?;
-            arrays.push(decoded.json);
-            arrays.extend(decoded.errors);
+            json.decode_into(&mut arrays, first_index)?;
         }
         if self.schema.is_none() {
             self.schema = self.known_schema();

@@ -161,6 +161,19 @@ impl Json {
         Some(fields)
     }
 
+    /// These options with the type settled (given, or inferred from the first
+    /// batch), to make another decoder of the same columns; `None` while the
+    /// type is still to be inferred.
+    pub(crate) fn settled(&self) -> Option<JsonOptions> {
+        let (DataType::Struct(fields), _) = self.decoder.as_ref()? else {
+            unreachable!("the json column is a struct")
+        };
+        Some(JsonOptions {
+            schema: JsonSchema::Fields(fields.clone()),
+            ..self.options.clone()
+        })
+    }
+
     /// The rows to decode: those of the chosen types.
     fn candidates(&self, batch: &Batch<'_>) -> Vec<usize> {
         let Some(events) = &self.events else {
@@ -251,6 +264,24 @@ impl Json {
             json,
             errors: Some(errors),
         })
+    }
+
+    /// Decodes a batch of framing columns (`event`, `data`, `id` first) whose
+    /// first event is the stream's `first_index`th, appending the JSON columns.
+    pub(crate) fn decode_into(
+        &mut self,
+        arrays: &mut Vec<ArrayRef>,
+        first_index: u64,
+    ) -> Result<(), Error> {
+        let decoded = self.decode(&Batch {
+            event: arrays[0].as_ref(),
+            data: arrays[1].as_ref(),
+            id: arrays[2].as_ref(),
+            first_index,
+        })?;
+        arrays.push(decoded.json);
+        arrays.extend(decoded.errors);
+        Ok(())
     }
 
     fn decoder(&mut self) -> &mut Decoder {

@@ -32,6 +32,7 @@ mod error;
 mod escapes;
 mod integers;
 mod json;
+mod workers;
 
 pub use batches::{BatchParser, Options};
 pub use columns::Layout;

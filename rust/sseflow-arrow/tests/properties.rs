@@ -9,6 +9,7 @@ mod check;
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use sseflow_arrow::OnError;
 use sseflow_core::Config;
 
 fn config() -> ProptestConfig {
@@ -59,6 +60,35 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(piece(), 0..40).prop_map(|pieces| pieces.concat())
 }
 
+/// A stream of events whose data are JSON values good and bad, some typed
+/// `ping`, some with IDs: every event is dispatched, so batches are many.
+fn events() -> impl Strategy<Value = Vec<u8>> {
+    let data = select(vec![
+        &b"{\"n\": 1, \"s\": \"x\"}"[..],
+        b"{\"l\": [1.5, null, 2]}",
+        b"{\"s\": \"\\u00e9\\ud83d\\ude00\"}",
+        b"{\"n\": \"7\"}",
+        b"{\"n\": 9223372036854775808}",
+        b"[DONE]",
+        b"{\"n\": ",
+        b"null",
+        b"7",
+        b"",
+        b"{} {}",
+    ]);
+    let head = select(vec![&b""[..], b"event: ping\n", b"id: 3\n", b": c\n"]);
+    prop::collection::vec((head, data), 0..30).prop_map(|events| {
+        let mut stream = Vec::new();
+        for (head, data) in events {
+            stream.extend_from_slice(head);
+            stream.extend_from_slice(b"data: ");
+            stream.extend_from_slice(data);
+            stream.extend_from_slice(b"\n\n");
+        }
+        stream
+    })
+}
+
 fn cut(stream: &[u8], points: &[usize]) -> Vec<Vec<u8>> {
     let mut points: Vec<usize> = points.iter().map(|p| p % (stream.len() + 1)).collect();
     points.sort_unstable();
@@ -90,6 +120,19 @@ proptest! {
             .max_line_size(max_line_size)
             .max_event_size(max_event_size);
         check::batches_match_events(config, &chunks, batch_rows, json);
+    }
+
+    #[test]
+    fn decoding_threads_change_nothing(
+        stream in events(),
+        points in prop::collection::vec(any::<usize>(), 0..8),
+        batch_rows in 1usize..6,
+        raise in any::<bool>(),
+    ) {
+        let chunks = cut(&stream, &points);
+        let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
+        let on_error = if raise { OnError::Raise } else { OnError::Null };
+        check::threads_match(Config::default(), &chunks, batch_rows, on_error);
     }
 
     #[test]

@@ -9,7 +9,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, UInt64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Fields};
-use sseflow_arrow::{BatchParser, Error, JsonOptions, JsonSchema, Layout, OnError, Options};
+use sseflow_arrow::{
+    BatchParser, Error, JsonError, JsonOptions, JsonSchema, Layout, OnError, Options,
+};
 use sseflow_core::{Config, EndOfStream, Item, Limit, Parser};
 
 /// An event as both paths report it.
@@ -162,9 +164,72 @@ pub fn batches(config: Config, chunks: &[&[u8]], batch_rows: usize, json: bool) 
     }
 }
 
-/// The property: both paths agree on everything.
+/// The property: both paths agree on everything; with JSON, decoding on
+/// threads gives the same batches as decoding in the parser's own calls.
 pub fn batches_match_events(config: Config, chunks: &[&[u8]], batch_rows: usize, json: bool) {
     let want = events(config.clone(), chunks);
-    let got = batches(config, chunks, batch_rows, json);
+    let got = batches(config.clone(), chunks, batch_rows, json);
     assert_eq!(got, want);
+    if json {
+        for on_error in [OnError::Null, OnError::Raise] {
+            threads_match(config.clone(), chunks, batch_rows, on_error);
+        }
+    }
+}
+
+/// Every batch a parser handed out, the first JSON error it returned, and its
+/// limit error (the latter only when there was no JSON error: after one, a
+/// parser decoding on threads may have framed further before learning of it).
+pub type Handed = (Vec<RecordBatch>, Option<JsonError>, Option<(Limit, usize)>);
+
+/// What a parser decoding JSON on `threads` threads hands out, taking the
+/// ready batches after every chunk.
+pub fn json_batches(
+    config: Config,
+    chunks: &[&[u8]],
+    batch_rows: usize,
+    on_error: OnError,
+    threads: usize,
+) -> Handed {
+    let options = Options {
+        batch_rows,
+        json: Some(JsonOptions {
+            on_error,
+            ..json_options()
+        }),
+        decode_threads: threads,
+        ..Options::default()
+    };
+    let mut parser = BatchParser::new(config, options).expect("valid options");
+    let mut ready = Vec::new();
+    let (mut json, mut limit) = (None, None);
+    let mut note = |result: Result<(), Error>| match result {
+        Ok(()) => {}
+        Err(Error::Json(error)) => json = json.take().or(Some(error)),
+        Err(Error::Parse(failed)) => limit = limit.take().or(Some(limit_of(failed))),
+        Err(other) => panic!("failed with {other}"),
+    };
+    for chunk in chunks {
+        note(parser.feed(chunk));
+        assert!(
+            parser.in_flight() <= threads + 1,
+            "a batch per thread, one more"
+        );
+        ready.extend(std::iter::from_fn(|| parser.next_batch()));
+    }
+    note(parser.finish().map(drop));
+    ready.extend(std::iter::from_fn(|| parser.next_batch()));
+    assert_eq!(parser.in_flight(), 0, "finish waits for every batch");
+    let limit = limit.filter(|_| json.is_none());
+    (ready, json, limit)
+}
+
+/// Decoding on 1 and 2 threads hands out what decoding in the parser's calls
+/// does: the same batches, column by column, the same error.
+pub fn threads_match(config: Config, chunks: &[&[u8]], batch_rows: usize, on_error: OnError) {
+    let want = json_batches(config.clone(), chunks, batch_rows, on_error, 0);
+    for threads in [1, 2] {
+        let got = json_batches(config.clone(), chunks, batch_rows, on_error, threads);
+        assert_eq!(got, want, "{threads} decoding threads");
+    }
 }
