@@ -11,6 +11,11 @@ Batches are handed to pyarrow, polars or DuckDB through the Arrow PyCapsule
 interface (``pyarrow.record_batch(batch)``, ``polars.DataFrame(batch)``), so this
 module imports none of them. The native part comes from the ``sseflow-arrow``
 distribution (``pip install ./rust/sseflow-arrow-py``).
+
+With ``json_schema=``, each event's data is decoded into a typed ``json`` column,
+in the call that cuts its batch or, with ``decode_threads=N``, on N threads of the
+parser's own while feeding goes on: the same batches, in the same order
+(:class:`BatchParser` says when iterating waits, and when it does not).
 """
 
 from __future__ import annotations

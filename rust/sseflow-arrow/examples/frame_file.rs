@@ -5,8 +5,8 @@
 //! `cargo run --release -p sseflow-arrow --example frame_file -- FILE [CHUNK]`
 //! cuts FILE into CHUNK-byte chunks (16 KiB by default). With `JSON=1` in the
 //! environment the batches also decode each event's data as JSON (the type
-//! inferred from the first 1,000 events); `ONLY_CORE=1` times the core alone,
-//! 30 times, for `perf record`.
+//! inferred from the first 1,000 events), on `THREADS` decoding threads if
+//! set; `ONLY_CORE=1` times the core alone, 30 times, for `perf record`.
 
 use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, OnError, Options};
 use sseflow_core::{Config, Item, Parser};
@@ -69,8 +69,10 @@ fn core_events(bytes: &[u8], chunk: usize) -> usize {
 }
 
 fn batch_rows(bytes: &[u8], chunk: usize, json: Option<JsonOptions>) -> usize {
+    let decode_threads = std::env::var("THREADS").map_or(0, |n| n.parse().expect("a count"));
     let options = Options {
         json,
+        decode_threads,
         ..Options::default()
     };
     let mut parser = BatchParser::new(Config::default(), options).expect("valid options");

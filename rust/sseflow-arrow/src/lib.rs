@@ -22,7 +22,8 @@
 //! The columns: `event` and `id` (dictionary-encoded `utf8`), `data` (`utf8`,
 //! or `large_utf8`), `retry` (`uint64`, null unless the event's block set it);
 //! optionally `offset` and `stream` ([`Layout`]), and `json` with `json_error`
-//! when each event's data is decoded ([`JsonOptions`]).
+//! when each event's data is decoded ([`JsonOptions`]), in the call that cuts
+//! the batch or on threads of the parser's own ([`Options::decode_threads`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
