@@ -138,9 +138,12 @@ def same(got: Any, want: Any) -> bool:
     return type(got) is type(want) and got == want
 
 
+@pytest.mark.parametrize("decode_threads", [0, 2])
 @given(st.lists(DATA, max_size=12), st.integers(1, 5))
-def test_json_column_agrees_with_json_loads(datas: list[str], batch_rows: int) -> None:
-    got = decode(datas, batch_rows=batch_rows)
+def test_json_column_agrees_with_json_loads(
+    decode_threads: int, datas: list[str], batch_rows: int
+) -> None:
+    got = decode(datas, batch_rows=batch_rows, decode_threads=decode_threads)
     assert [row["data"] for row in got] == datas
     for data, row in zip(datas, got, strict=True):
         value, bad = oracle(data)

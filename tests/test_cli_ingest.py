@@ -74,6 +74,24 @@ def test_stdin_and_files_to_arrow_and_ndjson(tmp_path: Path) -> None:
     ]
 
 
+def test_decode_threads_change_nothing_in_the_file(tmp_path: Path) -> None:
+    """A file is decoded on one thread by default (on a machine with more than one CPU):
+    the output is the same with 0, 1 or 2."""
+    source = tmp_path / "tokens.sse"
+    events = [encode(json.dumps({"n": n, "text": f"t{n}"}), id=str(n)) for n in range(3000)]
+    source.write_bytes(b"".join(events) + encode("[DONE]"))
+    outputs = []
+    for threads in ("0", "1", "2"):
+        out = tmp_path / f"out{threads}.ndjson"
+        args = ("--schema", "infer", "--batch-rows", "100", "--decode-threads", threads)
+        result = ingest(str(source), "--to", str(out), *args)
+        assert result.returncode == 0, result.stderr
+        assert "wrote 3,001 events in 31 batches" in result.stderr
+        outputs.append(out.read_text())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert json.loads(outputs[0].splitlines()[2999])["json"] == {"n": 2999, "text": "t2999"}
+
+
 def test_schema_file_and_event_filter(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"n": "int32", "text": "string"}))
@@ -140,6 +158,7 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
     [
         (("--to", "out.csv"), "--to must end in .parquet, .arrow or .ndjson", 2),
         (("--to", "{tmp}/o.parquet", "--schema", "{tmp}/missing.json"), "No such file", 2),
+        (("--to", "o.ndjson", "--decode-threads", "-1"), "--decode-threads must be 0 or more", 2),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str, status: int) -> None:
