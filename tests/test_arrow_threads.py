@@ -188,7 +188,8 @@ def test_no_thread_outlives_its_parser() -> None:
 
 
 def test_other_python_threads_run_while_feed_frames_and_waits() -> None:
-    """feed lets go of the interpreter: a Python thread counts meanwhile."""
+    """A feed that may wait for a decoding thread (here a chunk that cuts 2,000 batches) lets
+    go of the interpreter: a Python thread counts meanwhile."""
     ticks = 0
     done = threading.Event()
 

@@ -34,8 +34,8 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 /// of each cut batch while :meth:`feed` goes on framing, without the
 /// interpreter. The batches are the same, in the same order; iterating yields
 /// the ones decoded so far and never waits, :meth:`wait`, :meth:`flush` and
-/// :meth:`close` wait for the ones in flight; :meth:`feed` lets other Python
-/// threads run, and a batch it cuts while N + 1 are in flight waits for room. An inferred type is settled by
+/// :meth:`close` wait for the ones in flight; a batch :meth:`feed` cuts while
+/// N + 1 are in flight waits for room, letting other Python threads run. An inferred type is settled by
 /// the first batch, decoded in the call that cuts it.
 ///
 /// >>> parser = BatchParser()
@@ -53,8 +53,6 @@ pub(crate) struct PyBatchParser {
     /// A JSON error that :meth:`parse` held back to hand out the batches
     /// before it first: raised by the next call that takes input.
     held: Mutex<Option<PyErr>>,
-    /// JSON is decoded on threads: feeding lets go of the interpreter.
-    threaded: bool,
 }
 
 impl PyBatchParser {
@@ -152,12 +150,10 @@ impl PyBatchParser {
             .max_event_size(args::size("max_event_size", max_event_size)?)
             .last_event_id(args::last_event_id(last_event_id)?)
             .default_event(default_event.as_deref());
-        let threaded = options.decode_threads > 0 && options.json.is_some();
         let inner = BatchParser::new(config, options).map_err(capsule::value_error)?;
         Ok(PyBatchParser {
             inner: Mutex::new(inner),
             held: Mutex::new(None),
-            threaded,
         })
     }
 
@@ -180,8 +176,9 @@ impl PyBatchParser {
         let chunk = args::chunk(data)?;
         self.raise_held()?;
         let mut inner = self.inner(py);
-        let fed = if self.threaded {
-            // It may wait for a decoding thread.
+        // Letting go of the interpreter costs about what framing a small
+        // event does: only when the call may wait for a decoding thread.
+        let fed = if inner.may_wait(chunk.len()) {
             let parser: &mut BatchParser = &mut inner;
             py.detach(|| parser.feed(&chunk))
         } else {

@@ -246,6 +246,26 @@ impl BatchParser {
         }
     }
 
+    /// Whether feeding a chunk of `len` bytes may wait for a decoding thread: it
+    /// may cut a batch while one per thread and one more are in flight.
+    ///
+    /// An estimate: after the first, each batch a chunk cuts takes `batch_rows`
+    /// new events, of 6 bytes at least, or `batch_bytes` of new text, taken here
+    /// as the chunk's bytes; a row's text also counts its event type and ID,
+    /// so a stream of long IDs can make a small chunk wait when this said not.
+    pub fn may_wait(&self, len: usize) -> bool {
+        let batches = &self.batches;
+        if batches.threads == 0 || batches.json.is_none() {
+            return false;
+        }
+        let per_cut = batches
+            .batch_rows
+            .saturating_mul(6)
+            .min(batches.batch_bytes);
+        let cuts = 1 + len / per_cut.max(1);
+        self.in_flight() + cuts > batches.threads + 1
+    }
+
     /// Batches handed to the decoding threads and not yet ready.
     pub fn in_flight(&self) -> usize {
         self.batches.workers.as_ref().map_or(0, Workers::in_flight)
