@@ -75,8 +75,8 @@ def test_stdin_and_files_to_arrow_and_ndjson(tmp_path: Path) -> None:
 
 
 def test_decode_threads_change_nothing_in_the_file(tmp_path: Path) -> None:
-    """A file is decoded on one thread by default (on a machine with more than one CPU):
-    the output is the same with 0, 1 or 2."""
+    """A file is decoded on threads by default (one fewer than the CPUs): the output is the
+    same with 0, 1 or 2."""
     source = tmp_path / "tokens.sse"
     events = [encode(json.dumps({"n": n, "text": f"t{n}"}), id=str(n)) for n in range(3000)]
     source.write_bytes(b"".join(events) + encode("[DONE]"))

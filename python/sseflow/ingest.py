@@ -31,9 +31,10 @@ LIVE_FLUSH_SECONDS = 1.0
 cut (and at the end, or on Ctrl-C), so that a slow stream reaches the file as it goes."""
 
 
-DEFAULT_DECODE_THREADS = 1 if (os.cpu_count() or 1) > 1 else 0
-"""``--decode-threads``: a file's JSON is decoded on a second core when there is one, which
-changes nothing in the batches and holds at most three in memory at once."""
+DEFAULT_DECODE_THREADS = max(0, min(4, (os.cpu_count() or 1) - 1))
+"""``--decode-threads``: a file's JSON is decoded on the CPUs the calling thread (framing,
+writing) leaves, up to 4; that changes nothing in the batches, and holds at most one more
+batch than threads in flight."""
 
 
 def add_command(commands: Any) -> None:
@@ -79,7 +80,7 @@ def add_command(commands: Any) -> None:
         default=DEFAULT_DECODE_THREADS,
         metavar="N",
         help="for files: threads decoding the JSON while the stream is framed "
-        f"(default: {DEFAULT_DECODE_THREADS}, 1 when the machine has more than one CPU)",
+        f"(default here: {DEFAULT_DECODE_THREADS}, one fewer than the CPUs, at most 4)",
     )
     command.add_argument(
         "-H",
