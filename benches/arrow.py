@@ -11,8 +11,9 @@ stream, change feed, 64 KiB JSON payloads; in 16 KiB chunks and one event per ch
   ``orjson.loads`` of each event's data, then ``pyarrow.Table.from_pylist``),
   ``BatchParser(json_schema=...)``, and DuckDB's ``read_ndjson`` and
   ``pyarrow.json.read_json``, each on one thread, on the same data written as NDJSON;
-  and ``BatchParser(json_schema=..., decode_threads=1)``, which decodes on a second
-  thread while the first frames (two threads, where the others use one);
+  and ``BatchParser(json_schema=..., decode_threads=1)`` and ``=2``, which decode on one
+  or two more threads while the calling one frames (two or three threads, where the
+  others use one);
 
 and the peak memory of a 1 GB token stream ingested to Parquet (``--memory-only`` runs
 only that). Each time is the best of several runs. Writes ``benches/arrow_results.md``
@@ -131,8 +132,11 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
             count += batch.num_rows
         return count - (workload.events - json_events)
 
-    def batches_json_threaded() -> int:
+    def batches_json_one_thread() -> int:
         return batches_json(decode_threads=1)
+
+    def batches_json_two_threads() -> int:
+        return batches_json(decode_threads=2)
 
     def duckdb_ndjson() -> int:
         con = duckdb.connect()
@@ -153,19 +157,20 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
         "memchr scan": memchr_scan,
         "Parser + orjson + Arrow": today,
         "BatchParser + JSON": batches_json,
-        THREADED: batches_json_threaded,
+        THREADED[0]: batches_json_one_thread,
+        THREADED[1]: batches_json_two_threads,
         "DuckDB read_ndjson": duckdb_ndjson,
         "pyarrow.json.read_json": pyarrow_json,
     }
 
 
 FRAMING = ("sseflow.Parser (Events)", "BatchParser", "memchr scan")
-THREADED = "BatchParser + JSON, 1 decode thread"
-"""Framing on the calling thread, decoding on one more: two threads in all."""
+THREADED = ("BatchParser + JSON, 1 decode thread", "BatchParser + JSON, 2 decode threads")
+"""Framing on the calling thread, decoding on one or two more: two or three threads in all."""
 JSON_PATHS = (
     "Parser + orjson + Arrow",
     "BatchParser + JSON",
-    THREADED,
+    *THREADED,
     "DuckDB read_ndjson",
     "pyarrow.json.read_json",
 )
@@ -263,27 +268,32 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
     lines += ["", "## Framing plus JSON into typed columns", ""]
     lines.append(
         "| workload | BatchParser+JSON MB/s | vs Parser+orjson+Arrow | vs DuckDB read_ndjson "
-        "| vs pyarrow.json.read_json | with 1 decode thread: MB/s | vs DuckDB "
-        "| vs pyarrow |"
+        "| vs pyarrow.json.read_json | 1 decode thread: MB/s | vs DuckDB | vs pyarrow "
+        "| 2 decode threads: MB/s | vs DuckDB | vs pyarrow |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         s, w = row.seconds, row.workload
-        ours, threaded = s["BatchParser + JSON"], s[THREADED]
-        lines.append(
-            f"| {w.name} | {w.nbytes / 1e6 / ours:,.0f} "
-            f"| {_ratio(s['Parser + orjson + Arrow'], ours)} "
-            f"| {_ratio(s['DuckDB read_ndjson'], ours)} "
-            f"| {_ratio(s['pyarrow.json.read_json'], ours)} "
-            f"| {w.nbytes / 1e6 / threaded:,.0f} "
-            f"| {_ratio(s['DuckDB read_ndjson'], threaded)} "
-            f"| {_ratio(s['pyarrow.json.read_json'], threaded)} |"
-        )
+        ours = s["BatchParser + JSON"]
+        cells = [
+            f"{w.nbytes / 1e6 / ours:,.0f}",
+            _ratio(s["Parser + orjson + Arrow"], ours),
+            _ratio(s["DuckDB read_ndjson"], ours),
+            _ratio(s["pyarrow.json.read_json"], ours),
+        ]
+        for name in THREADED:
+            cells += [
+                f"{w.nbytes / 1e6 / s[name]:,.0f}",
+                _ratio(s["DuckDB read_ndjson"], s[name]),
+                _ratio(s["pyarrow.json.read_json"], s[name]),
+            ]
+        lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "Ratios above 1x: sseflow.arrow is that many times faster. The NDJSON readers and "
-        "the first columns use one thread; the last three columns, `decode_threads=1`, use "
-        "two (framing on the calling thread, decoding on the other).",
+        "the first columns use one thread; `decode_threads=1` uses two (framing on the "
+        "calling thread, decoding on the other), `decode_threads=2` three, on this machine's "
+        "cores.",
         "",
     ]
     lines += ["## Every time (seconds)", ""]
@@ -354,8 +364,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{_ratio(s['Parser + orjson + Arrow'], s['BatchParser + JSON'])} today, "
                 f"{_ratio(s['DuckDB read_ndjson'], s['BatchParser + JSON'])} duckdb, "
                 f"{_ratio(s['pyarrow.json.read_json'], s['BatchParser + JSON'])} pyarrow; "
-                f"1 decode thread {_ratio(s['DuckDB read_ndjson'], s[THREADED])} duckdb, "
-                f"{_ratio(s['pyarrow.json.read_json'], s[THREADED])} pyarrow",
+                f"decode threads 1/2 {_ratio(s['pyarrow.json.read_json'], s[THREADED[0]])}/"
+                f"{_ratio(s['pyarrow.json.read_json'], s[THREADED[1]])} pyarrow",
                 flush=True,
             )
     text = report(rows, memory, args.quick)
