@@ -4,7 +4,9 @@
 stream, change feed, 64 KiB JSON payloads; in 16 KiB chunks and one event per chunk):
 
 - framing: ``sseflow.Parser`` making ``Event`` objects, ``BatchParser`` making record
-  batches, and a scan of the same chunks for LFs (``bytes.count(b"\\n")``, the floor);
+  batches, and a memchr scan of the same chunks for LFs (``count_line_feeds``, native,
+  called once per chunk: the floor, since any reader fed from Python makes at least
+  that call and looks at every byte);
 - framing plus JSON into typed columns: today's path (``sseflow.Parser``, then
   ``orjson.loads`` of each event's data, then ``pyarrow.Table.from_pylist``),
   ``BatchParser(json_schema=...)``, and DuckDB's ``read_ndjson`` and
@@ -33,6 +35,7 @@ import duckdb
 import orjson
 import pyarrow as pa
 import pyarrow.json as pa_json
+from sseflow_arrow import count_line_feeds
 
 import sseflow
 from benches.report import machine
@@ -103,10 +106,10 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
         parser.close()
         return count + sum(batch.num_rows for batch in parser)
 
-    def lf_scan() -> int:
+    def memchr_scan() -> int:
         lines = 0
         for chunk in chunks:
-            lines += chunk.count(b"\n")
+            lines += count_line_feeds(chunk)
         return workload.events if lines else 0
 
     def today() -> int:
@@ -142,7 +145,7 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     return {
         "sseflow.Parser (Events)": parser_events,
         "BatchParser": batches,
-        "LF scan (bytes.count)": lf_scan,
+        "memchr scan": memchr_scan,
         "Parser + orjson + Arrow": today,
         "BatchParser + JSON": batches_json,
         "DuckDB read_ndjson": duckdb_ndjson,
@@ -150,7 +153,7 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     }
 
 
-FRAMING = ("sseflow.Parser (Events)", "BatchParser", "LF scan (bytes.count)")
+FRAMING = ("sseflow.Parser (Events)", "BatchParser", "memchr scan")
 JSON_PATHS = (
     "Parser + orjson + Arrow",
     "BatchParser + JSON",
@@ -230,9 +233,9 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
     lines += ["## Framing into Arrow", ""]
     lines.append(
         "| workload | MB | Parser events/s | BatchParser events/s | BatchParser vs Parser "
-        "| BatchParser time vs LF scan |"
+        "| at most (Parser vs memchr scan) | BatchParser time vs memchr scan |"
     )
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|")
     for row in rows:
         s, w = row.seconds, row.workload
         lines.append(
@@ -240,8 +243,14 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
             f"| {w.events / s['sseflow.Parser (Events)']:,.0f} "
             f"| {w.events / s['BatchParser']:,.0f} "
             f"| {_ratio(s['sseflow.Parser (Events)'], s['BatchParser'])} "
-            f"| {_ratio(s['BatchParser'], s['LF scan (bytes.count)'])} |"
+            f"| {_ratio(s['sseflow.Parser (Events)'], s['memchr scan'])} "
+            f"| {_ratio(s['BatchParser'], s['memchr scan'])} |"
         )
+    lines += [
+        "",
+        "`at most`: the ratio a framer would reach if it cost no more than the memchr scan,",
+        "which makes one native call per chunk and looks at every byte once.",
+    ]
     lines += ["", "## Framing plus JSON into typed columns", ""]
     lines.append(
         "| workload | BatchParser+JSON MB/s | vs Parser+orjson+Arrow | vs DuckDB read_ndjson "
@@ -322,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             s = rows[-1].seconds
             print(
                 f"{spec.name:24} framing {_ratio(s['sseflow.Parser (Events)'], s['BatchParser'])}"
-                f" Parser, {_ratio(s['BatchParser'], s['LF scan (bytes.count)'])} scan; json "
+                f" Parser, {_ratio(s['BatchParser'], s['memchr scan'])} scan; json "
                 f"{_ratio(s['Parser + orjson + Arrow'], s['BatchParser + JSON'])} today, "
                 f"{_ratio(s['DuckDB read_ndjson'], s['BatchParser + JSON'])} duckdb, "
                 f"{_ratio(s['pyarrow.json.read_json'], s['BatchParser + JSON'])} pyarrow",
