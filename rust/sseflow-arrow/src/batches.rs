@@ -173,12 +173,9 @@ impl BatchParser {
                 }
             }
             let batches = &mut self.batches;
-            let event_type = event.event_type_or_none().map(|_| event.event_type());
             batches.columns.push(Row {
-                event: event_type.as_deref(),
+                event,
                 data: &data,
-                id: event.id(),
-                retry: event.retry(),
                 offset: self.offset - u64::from(crlf),
             });
             if batches.full() {

@@ -25,6 +25,7 @@ pub(crate) enum Line {
 }
 
 /// Index just past `colon`, skipping one space if it follows.
+#[inline]
 fn after_colon(line: &[u8], colon: usize) -> usize {
     if line.get(colon + 1) == Some(&b' ') {
         colon + 2
@@ -34,11 +35,19 @@ fn after_colon(line: &[u8], colon: usize) -> usize {
 }
 
 /// Splits a line (without its line end) into its kind and where its value starts.
+///
+/// The common `data:`, `event:` and `id:` prefixes are matched before the
+/// general search for the colon: a name ends at the first colon, so a line
+/// that starts with one of them has that name.
+#[inline]
 pub(crate) fn classify(line: &[u8]) -> Line {
-    match line.first() {
-        None => Line::Blank,
-        Some(b':') => Line::Comment(after_colon(line, 0)),
-        Some(_) => {
+    match line {
+        [] => Line::Blank,
+        [b':', ..] => Line::Comment(after_colon(line, 0)),
+        [b'd', b'a', b't', b'a', b':', ..] => Line::Field(Name::Data, after_colon(line, 4)),
+        [b'e', b'v', b'e', b'n', b't', b':', ..] => Line::Field(Name::Event, after_colon(line, 5)),
+        [b'i', b'd', b':', ..] => Line::Field(Name::Id, after_colon(line, 2)),
+        _ => {
             let (name, value) = match memchr(b':', line) {
                 Some(colon) => (&line[..colon], after_colon(line, colon)),
                 None => (line, line.len()),
@@ -97,6 +106,28 @@ mod tests {
         assert_eq!(classify(b"data:  x"), Line::Field(Name::Data, 6));
         assert_eq!(classify(b"Data: x"), Line::Field(Name::Other, 6));
         assert_eq!(classify(b"id: a:b"), Line::Field(Name::Id, 4));
+        assert_eq!(classify(b"retry: 5"), Line::Field(Name::Retry, 7));
+        assert_eq!(classify(b"foo:bar"), Line::Field(Name::Other, 4));
+    }
+
+    /// The prefixes matched before the colon search give the same as the search.
+    #[test]
+    fn classifies_common_prefixes() {
+        assert_eq!(classify(b"data:"), Line::Field(Name::Data, 5));
+        assert_eq!(classify(b"data: "), Line::Field(Name::Data, 6));
+        assert_eq!(classify(b"event:"), Line::Field(Name::Event, 6));
+        assert_eq!(classify(b"event: x"), Line::Field(Name::Event, 7));
+        assert_eq!(classify(b"event:  x"), Line::Field(Name::Event, 7));
+        assert_eq!(classify(b"event"), Line::Field(Name::Event, 5));
+        assert_eq!(classify(b"id:"), Line::Field(Name::Id, 3));
+        assert_eq!(classify(b"id:7"), Line::Field(Name::Id, 3));
+        assert_eq!(classify(b"id"), Line::Field(Name::Id, 2));
+        assert_eq!(classify(b"ids: 7"), Line::Field(Name::Other, 5));
+        assert_eq!(classify(b"dat: x"), Line::Field(Name::Other, 5));
+        assert_eq!(classify(b"datax: y"), Line::Field(Name::Other, 7));
+        assert_eq!(classify(b"events:e"), Line::Field(Name::Other, 7));
+        assert_eq!(classify(b"i:d"), Line::Field(Name::Other, 2));
+        assert_eq!(classify(b"Id: 7"), Line::Field(Name::Other, 4));
     }
 
     #[test]

@@ -208,7 +208,15 @@ impl Interpreter {
     fn dispatch(&mut self) -> Option<Found> {
         if self.id_set {
             self.id_set = false;
-            self.last_event_id = String::from_utf8_lossy(&self.id_buffer).into_owned();
+            // Into the string's own buffer: a stream whose every event has a new
+            // ID would otherwise allocate (and free) a string per event.
+            self.last_event_id.clear();
+            match std::str::from_utf8(&self.id_buffer) {
+                Ok(id) => self.last_event_id.push_str(id),
+                Err(_) => self
+                    .last_event_id
+                    .push_str(&String::from_utf8_lossy(&self.id_buffer)),
+            }
         }
         self.in_event = false;
         let retry = self.block_retry.take();
