@@ -21,9 +21,10 @@
 use crate::error::{Error, JsonError};
 use crate::escapes::unescape_pairs;
 use crate::integers::IntegerFactory;
+use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
-use arrow_array::{new_null_array, Array, ArrayRef, StringArray, UInt32Array};
+use arrow_array::{new_null_array, Array, ArrayRef, UInt32Array};
 use arrow_json::reader::{infer_json_schema_from_iterator, Decoder, ReaderBuilder};
 use arrow_schema::{ArrowError, DataType, Field, Fields};
 use std::borrow::Cow;
@@ -255,14 +256,9 @@ impl Json {
             }
             return Ok(Decoded { json, errors: None });
         }
-        let mut messages: Vec<Option<String>> = vec![None; batch.len()];
-        for (row, message) in errors {
-            messages[row] = Some(message);
-        }
-        let errors = Arc::new(StringArray::from(messages)) as ArrayRef;
         Ok(Decoded {
             json,
-            errors: Some(errors),
+            errors: Some(error_column(batch.len(), errors)),
         })
     }
 
@@ -352,6 +348,24 @@ impl Json {
         self.decoder = Some((kind.clone(), self.build(kind)?));
         Ok(())
     }
+}
+
+/// The `json_error` column: each row's reason, from `errors` (sorted by row),
+/// or null; all nulls, without a buffer of text, in the common batch.
+fn error_column(len: usize, errors: Vec<(usize, String)>) -> ArrayRef {
+    if errors.is_empty() {
+        return new_null_array(&DataType::Utf8, len);
+    }
+    let text = errors.iter().map(|(_, message)| message.len()).sum();
+    let mut column = StringBuilder::with_capacity(len, text);
+    let mut next = 0;
+    for (row, message) in errors {
+        column.extend(std::iter::repeat_n(None::<&str>, row - next));
+        column.append_value(message);
+        next = row + 1;
+    }
+    column.extend(std::iter::repeat_n(None::<&str>, len - next));
+    Arc::new(column.finish())
 }
 
 /// A decoder of `json` values of this type, holding at most `rows` rows.
