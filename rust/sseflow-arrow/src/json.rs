@@ -123,6 +123,9 @@ pub(crate) struct Json {
     decoder: Option<(DataType, Decoder)>,
     batch_rows: usize,
     events: Option<HashSet<String>>,
+    /// Kept from batch to batch: building one costs a decoder, which a small
+    /// batch (a live stream's, of a few events) would pay each time.
+    checker: Option<Checker>,
 }
 
 /// The JSON columns of one batch.
@@ -139,6 +142,7 @@ impl Json {
             decoder: None,
             batch_rows,
             events,
+            checker: None,
         };
         if let JsonSchema::Fields(fields) = &json.options.schema {
             let kind = DataType::Struct(fields.clone());
@@ -234,7 +238,10 @@ impl Json {
         let (objects, others): (Vec<usize>, Vec<usize>) = candidates
             .iter()
             .partition(|&&row| batch.raw(row).trim_ascii_start().first() == Some(&b'{'));
-        let mut checker = Checker::new(kind.clone())?;
+        let mut checker = match self.checker.take() {
+            Some(checker) => checker,
+            None => Checker::new(kind.clone())?,
+        };
         let mut errors = Vec::new();
         for &row in &others {
             if let Some(problem) = checker.check(&batch.data(row))? {
@@ -248,6 +255,8 @@ impl Json {
                 self.decode_each(batch, &objects, &mut checker, &mut errors)?
             }
         };
+        // Each check leaves the checker empty.
+        self.checker = Some(checker);
         errors.sort_unstable_by_key(|(row, _)| *row);
         let json = place(batch.len(), &good_rows, good, &kind)?;
         if self.options.on_error == OnError::Raise {
