@@ -101,8 +101,8 @@ impl Workers {
             .jobs
             .as_ref()
             .expect("open until dropped");
-        // A worker only stops when its outcomes are dropped, which happens
-        // only when the workers are; until then, its queue is open.
+        // A worker stops early only when its decoder cannot be rebuilt; the
+        // outcome then taken for this job reports it (see `gone`).
         let _ = jobs.send(Job {
             arrays,
             first_index,
