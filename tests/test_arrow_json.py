@@ -221,6 +221,17 @@ def test_schema_inferred_from_the_first_batch() -> None:
     assert "failed to parse" in got[2]["json_error"]
 
 
+@pytest.mark.parametrize("threads", [0, 1])
+def test_objects_with_no_one_type_refuse_inference_with_a_clear_error(threads: int) -> None:
+    stream = b'data: {"lo": [1]}\n\ndata: {"lo": [{}]}\n\n'
+    parser = BatchParser(json_schema="infer", decode_threads=threads)
+    parser.feed(stream)
+    with pytest.raises(ValueError, match=r"cannot infer one JSON type from the first 2 ") as e:
+        parser.close()
+    assert str(e.value).endswith("give a schema instead")
+    assert not isinstance(e.value, JSONDataError)  # no one event is to blame
+
+
 def test_inferred_schema_of_an_empty_stream() -> None:
     stream = iter_batches([b": nothing\n"], json_schema="infer")
     assert pa.schema(stream.schema).field("json").type == pa.struct([])

@@ -219,7 +219,14 @@ impl Json {
             .filter(serde_json::Value::is_object)
             .take(rows)
             .collect();
-        let schema = infer_json_schema_from_iterator(values.iter().map(Ok))?;
+        let schema = infer_json_schema_from_iterator(values.iter().map(Ok)).map_err(|error| {
+            // Values arrow-json cannot merge into one type, such as `[1]` and `[{}]`.
+            ArrowError::InvalidArgumentError(format!(
+                "cannot infer one JSON type from the first {} objects of the stream ({error}); \
+                 give a schema instead",
+                values.len()
+            ))
+        })?;
         let kind = DataType::Struct(schema.fields().clone());
         self.decoder = Some((kind.clone(), self.build(kind)?));
         Ok(())
