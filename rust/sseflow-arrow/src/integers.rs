@@ -33,7 +33,7 @@ impl DecoderFactory for IntegerFactory {
 }
 
 /// The values an integer type holds.
-fn range(kind: &DataType) -> Option<(i128, i128)> {
+pub(crate) fn range(kind: &DataType) -> Option<(i128, i128)> {
     Some(match kind {
         DataType::Int8 => (i8::MIN.into(), i8::MAX.into()),
         DataType::Int16 => (i16::MIN.into(), i16::MAX.into()),

@@ -3,10 +3,14 @@
 //! # How it works
 //!
 //! When a batch is cut, the data of its events (those of the chosen types) is
-//! fed to arrow-json's decoder one event at a time, straight from the `data`
-//! column's buffer. The decoder tokenizes into a tape, and its flush builds the
-//! typed arrays. An event counts as one row only if its data is exactly one
-//! JSON value: after each one the decoder must hold one more complete row.
+//! first read by the direct decoder (`direct/`), when it knows the type: it
+//! builds the typed arrays in one pass over the `data` column's text, or gives
+//! the batch up at the first thing it is not sure of. A batch given up (or
+//! when the type has a field it does not read) is fed to arrow-json's decoder
+//! one event at a time, straight from the `data` column's buffer. The decoder
+//! tokenizes into a tape, and its flush builds the typed arrays. An event
+//! counts as one row only if its data is exactly one JSON value: after each
+//! one the decoder must hold one more complete row. Both give the same arrays.
 //!
 //! # Traps
 //!
@@ -18,6 +22,7 @@
 //! * Rows that are skipped (a type not chosen) or bad are nulls of the `json`
 //!   column, put in place by a `take` with null indices.
 
+use crate::direct::Direct;
 use crate::error::{Error, JsonError};
 use crate::escapes::unescape_pairs;
 use crate::integers::IntegerFactory;
@@ -84,12 +89,15 @@ impl Batch<'_> {
     }
 
     /// A row's data, as the stream gave it.
-    fn raw(&self, row: usize) -> &[u8] {
+    fn value(&self, row: usize) -> &str {
         match self.data.data_type() {
             DataType::LargeUtf8 => self.data.as_string::<i64>().value(row),
             _ => self.data.as_string::<i32>().value(row),
         }
-        .as_bytes()
+    }
+
+    fn raw(&self, row: usize) -> &[u8] {
+        self.value(row).as_bytes()
     }
 
     /// A row's data as the decoder is given it (see [`unescape_pairs`]).
@@ -121,6 +129,10 @@ pub(crate) struct Json {
     options: JsonOptions,
     /// The `json` column's type and its decoder, once the type is known.
     decoder: Option<(DataType, Decoder)>,
+    /// The direct decoder of that type, if it reads all its fields.
+    direct: Option<Direct>,
+    /// Whether to try the direct decoder first (the tests compare both ways).
+    fast: bool,
     batch_rows: usize,
     events: Option<HashSet<String>>,
     /// Kept from batch to batch: building one costs a decoder, which a small
@@ -140,19 +152,34 @@ impl Json {
         let mut json = Json {
             options,
             decoder: None,
+            direct: None,
+            fast: true,
             batch_rows,
             events,
             checker: None,
         };
         if let JsonSchema::Fields(fields) = &json.options.schema {
-            let kind = DataType::Struct(fields.clone());
-            json.decoder = Some((kind.clone(), json.build(kind)?));
+            json.settle_as(DataType::Struct(fields.clone()))?;
         }
         Ok(json)
     }
 
     fn build(&self, kind: DataType) -> Result<Decoder, ArrowError> {
         decoder(kind, self.batch_rows.clamp(1, DECODER_ROWS))
+    }
+
+    /// Settles the `json` column's type: its decoders.
+    fn settle_as(&mut self, kind: DataType) -> Result<(), ArrowError> {
+        self.direct = Direct::new(&kind);
+        self.decoder = Some((kind.clone(), self.build(kind)?));
+        Ok(())
+    }
+
+    /// Decodes with arrow-json alone, never trying the direct decoder.
+    #[cfg(test)]
+    pub(crate) fn arrow_json_only(mut self) -> Json {
+        self.fast = false;
+        self
     }
 
     /// The JSON fields (`json`, then `json_error` with [`OnError::Null`]), once
@@ -199,8 +226,7 @@ impl Json {
     /// Settles an inferred type that no batch came to infer: an empty struct.
     pub(crate) fn settle(&mut self) -> Result<(), ArrowError> {
         if self.decoder.is_none() {
-            let kind = DataType::Struct(Fields::empty());
-            self.decoder = Some((kind.clone(), self.build(kind)?));
+            self.settle_as(DataType::Struct(Fields::empty()))?;
         }
         Ok(())
     }
@@ -227,9 +253,7 @@ impl Json {
                 values.len()
             ))
         })?;
-        let kind = DataType::Struct(schema.fields().clone());
-        self.decoder = Some((kind.clone(), self.build(kind)?));
-        Ok(())
+        self.settle_as(DataType::Struct(schema.fields().clone()))
     }
 
     /// Decodes the batch's data into its JSON columns.
@@ -255,12 +279,15 @@ impl Json {
                 errors.push((row, problem));
             }
         }
-        let (good_rows, good) = match self.decode_all(batch, &objects) {
-            Ok(array) => (objects, array),
-            Err(()) => {
-                self.reset()?;
-                self.decode_each(batch, &objects, &mut checker, &mut errors)?
-            }
+        let (good_rows, good) = match self.decode_direct(batch, &objects) {
+            Some(array) => (objects, Some(array)),
+            None => match self.decode_all(batch, &objects) {
+                Ok(array) => (objects, array),
+                Err(()) => {
+                    self.reset()?;
+                    self.decode_each(batch, &objects, &mut checker, &mut errors)?
+                }
+            },
         };
         // Each check leaves the checker empty.
         self.checker = Some(checker);
@@ -298,6 +325,15 @@ impl Json {
 
     fn decoder(&mut self) -> &mut Decoder {
         &mut self.decoder.as_mut().expect("known").1
+    }
+
+    /// The direct pass, if the direct decoder reads the type and every row.
+    fn decode_direct(&mut self, batch: &Batch<'_>, rows: &[usize]) -> Option<ArrayRef> {
+        if !self.fast || rows.is_empty() {
+            return None;
+        }
+        let direct = self.direct.as_mut()?;
+        direct.decode(rows.iter().map(|&row| batch.value(row)))
     }
 
     /// The fast pass: every row must be one JSON value fitting the type.

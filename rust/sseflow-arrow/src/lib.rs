@@ -29,6 +29,7 @@
 
 mod batches;
 mod columns;
+mod direct;
 mod error;
 mod escapes;
 mod integers;

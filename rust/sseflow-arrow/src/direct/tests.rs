@@ -1,0 +1,437 @@
+//! The direct decoder against arrow-json's path alone: on generated types
+//! and data, good and bad, [`Json::decode`] gives the same columns (and the
+//! same error, when raising) either way.
+//!
+//! The strategy draws struct types of the types the direct decoder reads
+//! (nested structs and lists, nullable or not, repeated names) and a few it
+//! does not; data mostly fitting the type, with keys missing, repeated,
+//! unknown (holding any JSON, lax or not) or escaped, values of other types,
+//! numbers at the edges of each type, strings with every escape (surrogate
+//! pairs, lone halves), any whitespace, and random cuts and insertions. It
+//! leaves out what the framing gives (the `data` column is built here) and
+//! data types outside its list.
+
+use crate::json::{Batch, Json, JsonOptions, JsonSchema, OnError};
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, DictionaryArray, LargeStringArray, StringArray};
+use arrow_schema::{DataType, Field, Fields, TimeUnit};
+use proptest::prelude::*;
+use proptest::sample::select;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use std::sync::Arc;
+
+fn leaf() -> impl Strategy<Value = DataType> {
+    let read = select(vec![
+        DataType::Utf8,
+        DataType::LargeUtf8,
+        DataType::Boolean,
+        DataType::Int8,
+        DataType::Int16,
+        DataType::Int32,
+        DataType::Int64,
+        DataType::UInt8,
+        DataType::UInt16,
+        DataType::UInt32,
+        DataType::UInt64,
+        DataType::Float32,
+        DataType::Float64,
+        DataType::Null,
+    ]);
+    let not_read = select(vec![
+        DataType::Date32,
+        DataType::Timestamp(TimeUnit::Second, None),
+    ]);
+    prop_oneof![40 => read, 1 => not_read]
+}
+
+fn name() -> impl Strategy<Value = &'static str> {
+    select(vec!["a", "b", "c", "seq", "é", "a"])
+}
+
+/// A field; those of the null type nullable, as arrow's `concat` (in
+/// arrow-json's path, for batches decoded in parts) panics on a non-nullable
+/// one, and the direct decoder leaves them to arrow-json.
+fn field(kind: impl Strategy<Value = DataType>) -> impl Strategy<Value = Field> {
+    (name(), kind, prop::bool::weighted(0.95)).prop_map(|(name, kind, nullable)| {
+        let nullable = nullable || kind == DataType::Null;
+        Field::new(name, kind, nullable)
+    })
+}
+
+fn kind() -> impl Strategy<Value = DataType> {
+    leaf().prop_recursive(3, 12, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(field(inner.clone()), 0..4)
+                .prop_map(|fields| DataType::Struct(Fields::from(fields))),
+            field(inner.clone()).prop_map(|item| DataType::List(Arc::new(item))),
+            field(inner).prop_map(|item| DataType::LargeList(Arc::new(item))),
+        ]
+    })
+}
+
+fn top() -> impl Strategy<Value = Fields> {
+    prop::collection::vec(field(kind()), 0..5).prop_map(Fields::from)
+}
+
+/// Whitespace, and a form feed (ASCII whitespace, not JSON's).
+fn space() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        40 => Just(""),
+        10 => select(vec![" ", "\n", "\t", "\r\n "]),
+        1 => Just("\x0c"),
+    ]
+}
+
+/// Strings' insides: plain text and every kind of escape, valid or not.
+fn string() -> impl Strategy<Value = String> {
+    let valid = select(vec![
+        "x",
+        "hello",
+        "é",
+        "😀",
+        "\u{20000}",
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\b\\f\\n\\r\\t",
+        "\\u00e9",
+        "\\u0000",
+        "\\uD83D\\uDE00",
+        "\\ud840\\udc00",
+        "\\uDBFF\\uDFFF",
+        "\n",
+        "\u{1}",
+    ]);
+    let invalid = select(vec![
+        "\\ud800",
+        "\\udc00",
+        "\\ud800x",
+        "\\ud800\\u0041",
+        "\\uZZZZ",
+        "\\x",
+        "\\",
+    ]);
+    let piece = prop_oneof![30 => valid, 1 => invalid];
+    prop::collection::vec(piece, 0..5).prop_map(|pieces| format!("\"{}\"", pieces.concat()))
+}
+
+fn number() -> impl Strategy<Value = String> {
+    let written = select(vec![
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "127",
+        "128",
+        "-128",
+        "-129",
+        "255",
+        "256",
+        "32767",
+        "-32769",
+        "65535",
+        "65536",
+        "2147483647",
+        "-2147483649",
+        "4294967295",
+        "4294967296",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551615",
+        "18446744073709551616",
+        "100000000000000000000000000000000000000000",
+        "1.0",
+        "1.5",
+        "-0.0",
+        "1e2",
+        "1E+2",
+        "1e-2",
+        "2.5e-3",
+        "1e308",
+        "1.7976931348623157e308",
+        "1.7976931348623159e308",
+        "1e309",
+        "-1e400",
+        "5e-324",
+        "2.4703282292062327e-324",
+        "1e-400",
+        "3.4028235e38",
+        "3.4028236e38",
+        "1.401298464324817e-45",
+        "0.1",
+        "0.30000000000000004",
+        "9007199254740993",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "01",
+        "1.",
+        ".5",
+        "+1",
+        "-",
+        "1e",
+        "1-2",
+        "0x10",
+        "NaN",
+        "Infinity",
+    ]);
+    let drawn = prop_oneof![
+        any::<f64>().prop_map(|v| format!("{v:e}")),
+        any::<f64>().prop_map(|v| format!("{v}")),
+        any::<f32>().prop_map(|v| format!("{v}")),
+        any::<i64>().prop_map(|v| v.to_string()),
+        (any::<u64>(), 0u32..25, -330i32..310).prop_map(|(m, d, e)| format!("{m}.{d}e{e}")),
+    ];
+    prop_oneof![1 => written.prop_map(str::to_owned), 2 => drawn]
+}
+
+/// A number that fits `kind`, mostly, else any.
+fn number_for(kind: &DataType) -> BoxedStrategy<String> {
+    let Some((min, max)) = crate::integers::range(kind) else {
+        return number().boxed();
+    };
+    let near = prop_oneof![Just(min), Just(max), -3i128..3];
+    prop_oneof![
+        4 => (min..=max).prop_map(|n| n.to_string()),
+        1 => near.prop_map(|n| n.to_string()),
+        1 => number(),
+    ]
+    .boxed()
+}
+
+fn scalar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        10 => string(),
+        10 => any::<i64>().prop_map(|n| n.to_string()),
+        2 => number(),
+        10 => select(vec!["true", "false", "null"]).prop_map(str::to_owned),
+        1 => select(vec!["nul", "tru", "True"]).prop_map(str::to_owned),
+    ]
+}
+
+/// Any JSON, and text near it: objects and lists with commas left out or
+/// repeated, which arrow-json's tape takes.
+fn any_json() -> impl Strategy<Value = String> {
+    scalar().prop_recursive(4, 24, 4, |inner| {
+        let comma = prop_oneof![20 => Just(","), 1 => Just(""), 1 => Just(",,")];
+        prop_oneof![
+            (
+                prop::collection::vec((string(), space(), inner.clone()), 0..4),
+                comma.clone()
+            )
+                .prop_map(|(members, comma)| {
+                    let members: Vec<String> = members
+                        .into_iter()
+                        .map(|(key, space, value)| format!("{key}{space}:{space}{value}"))
+                        .collect();
+                    format!("{{{}}}", members.join(comma))
+                }),
+            (prop::collection::vec(inner, 0..4), comma)
+                .prop_map(|(items, comma)| format!("[{}]", items.join(comma))),
+        ]
+    })
+}
+
+/// A value for `kind`: mostly one that fits, else null or anything.
+fn value(kind: &DataType) -> BoxedStrategy<String> {
+    let fitting: BoxedStrategy<String> = match kind {
+        DataType::Utf8 | DataType::LargeUtf8 => string().boxed(),
+        DataType::Boolean => select(vec!["true", "false"])
+            .prop_map(str::to_owned)
+            .boxed(),
+        DataType::Struct(fields) => object(fields),
+        DataType::List(item) | DataType::LargeList(item) => (
+            prop::collection::vec(value(item.data_type()), 0..4),
+            space(),
+        )
+            .prop_map(|(items, space)| format!("[{space}{}]", items.join(",")))
+            .boxed(),
+        DataType::Null => Just("null".to_owned()).boxed(),
+        _ => number_for(kind),
+    };
+    prop_oneof![
+        40 => fitting,
+        2 => Just("null".to_owned()),
+        1 => any_json(),
+    ]
+    .boxed()
+}
+
+/// An object for `fields`: some of their keys, in any order, some twice or
+/// escaped, and unknown keys.
+fn object(fields: &Fields) -> BoxedStrategy<String> {
+    let member = |name: String, value: BoxedStrategy<String>| {
+        (space(), value, prop::bool::weighted(0.01)).prop_map(move |(space, value, escape)| {
+            let key = match escape {
+                true => format!(
+                    "\"\\u{:04x}{}\"",
+                    name.chars().next().map_or(0, u32::from),
+                    name.get(1..).unwrap_or("")
+                ),
+                false => format!("\"{name}\""),
+            };
+            format!("{space}{key}{space}:{space}{value}{space}")
+        })
+    };
+    let mut members: Vec<BoxedStrategy<String>> = fields
+        .iter()
+        .map(|f| member(f.name().clone(), value(f.data_type())).boxed())
+        .collect();
+    members.push(member("zz".to_owned(), any_json().boxed()).boxed());
+    members.push(member("".to_owned(), any_json().boxed()).boxed());
+    let count = members.len();
+    (
+        members,
+        prop::collection::vec(0..count, count / 2..count * 2),
+        prop::bool::weighted(0.95),
+    )
+        .prop_map(move |(members, order, keep)| {
+            // Each member once, in a shuffled order, or any members, repeats allowed.
+            let picked: Vec<&String> = match keep {
+                true => {
+                    let mut seen = vec![false; members.len()];
+                    order
+                        .iter()
+                        .filter(|&&i| !std::mem::replace(&mut seen[i], true))
+                        .map(|&i| &members[i])
+                        .collect()
+                }
+                false => order.iter().map(|&i| &members[i]).collect(),
+            };
+            let picked: Vec<&str> = picked.into_iter().map(String::as_str).collect();
+            format!("{{{}}}", picked.join(","))
+        })
+        .boxed()
+}
+
+/// An event's data: an object for `fields`, maybe spoiled by a cut or an
+/// inserted byte, with whitespace around.
+fn data(fields: &Fields) -> impl Strategy<Value = String> {
+    let spoil = prop_oneof![
+        40 => Just(None),
+        1 => (any::<prop::sample::Index>(), Just(None)).prop_map(Some),
+        1 => (
+            any::<prop::sample::Index>(),
+            select(vec![",", "}", "]", ":", "\"", "\\", "x", " ", "{", "[", "1"]).prop_map(Some)
+        )
+            .prop_map(Some),
+    ];
+    (space(), object(fields), space(), spoil).prop_map(|(before, text, after, spoil)| {
+        let mut text = format!("{before}{text}{after}");
+        if let Some((at, insert)) = spoil {
+            let mut at = at.index(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match insert {
+                Some(byte) => text.insert_str(at, byte),
+                None => text.truncate(at),
+            }
+        }
+        text
+    })
+}
+
+fn case() -> impl Strategy<Value = (Fields, Vec<String>, usize, bool, bool)> {
+    top().prop_flat_map(|fields| {
+        let rows = prop::collection::vec(data(&fields), 1..8);
+        (
+            Just(fields),
+            rows,
+            1usize..4,
+            any::<bool>(),
+            prop::bool::weighted(0.2),
+        )
+    })
+}
+
+/// What `json` makes of one batch of `rows`: the columns, or the error.
+fn decoded(json: &mut Json, rows: &[String], large: bool) -> Result<Columns, String> {
+    let data: Arc<dyn Array> = match large {
+        true => Arc::new(LargeStringArray::from_iter_values(rows)),
+        false => Arc::new(StringArray::from_iter_values(rows)),
+    };
+    let labels: DictionaryArray<Int32Type> = rows.iter().map(|_| "message").collect();
+    let batch = Batch {
+        event: &labels,
+        data: data.as_ref(),
+        id: &labels,
+        first_index: 0,
+    };
+    match json.decode(&batch) {
+        Ok(decoded) => Ok(Columns(decoded.json, decoded.errors)),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// The `json` column and the `json_error` one.
+#[derive(Debug)]
+struct Columns(ArrayRef, Option<ArrayRef>);
+
+impl PartialEq for Columns {
+    fn eq(&self, other: &Columns) -> bool {
+        self.0.to_data() == other.0.to_data()
+            && self.1.as_ref().map(|e| e.to_data()) == other.1.as_ref().map(|e| e.to_data())
+    }
+}
+
+fn json(fields: &Fields, batch_rows: usize, raise: bool) -> Json {
+    let options = JsonOptions {
+        schema: JsonSchema::Fields(fields.clone()),
+        events: None,
+        on_error: if raise { OnError::Raise } else { OnError::Null },
+    };
+    Json::new(options, batch_rows).expect("a decoder of the type")
+}
+
+/// Runs the comparison on `cases` generated cases; returns how many of their
+/// rows the direct decoder reads, each alone.
+fn compare(cases: u32) -> usize {
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let taken = std::cell::Cell::new(0);
+    let outcome = runner.run(&case(), |(fields, rows, batch_rows, large, raise)| {
+        let kind = DataType::Struct(fields.clone());
+        let mut fast = json(&fields, batch_rows, raise);
+        let mut slow = json(&fields, batch_rows, raise).arrow_json_only();
+        if let Some(mut direct) = super::Direct::new(&kind) {
+            let rows = rows.iter().map(String::as_str);
+            let read = rows.filter(|&row| direct.decode(std::iter::once(row)).is_some());
+            taken.set(taken.get() + read.count());
+        }
+        // Twice, so the second batch has the first's capacities.
+        for _ in 0..2 {
+            let want = decoded(&mut slow, &rows, large);
+            let got = decoded(&mut fast, &rows, large);
+            if got != want {
+                return Err(TestCaseError::fail(format!(
+                    "{kind}, rows {rows:?}: direct {got:?}, arrow-json {want:?}"
+                )));
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = outcome {
+        panic!("{error}");
+    }
+    taken.get()
+}
+
+/// The direct decoder agrees with arrow-json, and reads a fair share of the
+/// rows (it gives up the others, and the batches holding them).
+#[test]
+fn direct_decoding_is_arrow_jsons() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(2048);
+    let taken = compare(cases);
+    // Each case has four rows on average.
+    assert!(
+        taken >= cases as usize,
+        "{taken} rows read in {cases} cases"
+    );
+}
