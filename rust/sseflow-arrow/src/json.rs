@@ -176,7 +176,7 @@ impl Json {
     }
 
     /// Decodes with arrow-json alone, never trying the direct decoder.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn arrow_json_only(mut self) -> Json {
         self.fast = false;
         self

@@ -40,3 +40,8 @@ pub use batches::{BatchParser, Options};
 pub use columns::Layout;
 pub use error::{Error, JsonError};
 pub use json::{JsonOptions, JsonSchema, OnError};
+
+/// For the fuzz target only: the direct JSON decoder against arrow-json's.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use direct::compare::{direct_differs, Setup};

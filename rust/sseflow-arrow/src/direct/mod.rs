@@ -25,6 +25,8 @@
 //!   offsets.
 
 mod builders;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod compare;
 mod input;
 #[cfg(test)]
 mod tests;

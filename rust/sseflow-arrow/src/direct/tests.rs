@@ -11,9 +11,7 @@
 //! leaves out what the framing gives (the `data` column is built here) and
 //! data types outside its list.
 
-use crate::json::{Batch, Json, JsonOptions, JsonSchema, OnError};
-use arrow_array::types::Int32Type;
-use arrow_array::{Array, ArrayRef, DictionaryArray, LargeStringArray, StringArray};
+use super::compare::{direct_differs, Setup};
 use arrow_schema::{DataType, Field, Fields, TimeUnit};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -345,45 +343,6 @@ fn case() -> impl Strategy<Value = (Fields, Vec<String>, usize, bool, bool)> {
     })
 }
 
-/// What `json` makes of one batch of `rows`: the columns, or the error.
-fn decoded(json: &mut Json, rows: &[String], large: bool) -> Result<Columns, String> {
-    let data: Arc<dyn Array> = match large {
-        true => Arc::new(LargeStringArray::from_iter_values(rows)),
-        false => Arc::new(StringArray::from_iter_values(rows)),
-    };
-    let labels: DictionaryArray<Int32Type> = rows.iter().map(|_| "message").collect();
-    let batch = Batch {
-        event: &labels,
-        data: data.as_ref(),
-        id: &labels,
-        first_index: 0,
-    };
-    match json.decode(&batch) {
-        Ok(decoded) => Ok(Columns(decoded.json, decoded.errors)),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-/// The `json` column and the `json_error` one.
-#[derive(Debug)]
-struct Columns(ArrayRef, Option<ArrayRef>);
-
-impl PartialEq for Columns {
-    fn eq(&self, other: &Columns) -> bool {
-        self.0.to_data() == other.0.to_data()
-            && self.1.as_ref().map(|e| e.to_data()) == other.1.as_ref().map(|e| e.to_data())
-    }
-}
-
-fn json(fields: &Fields, batch_rows: usize, raise: bool) -> Json {
-    let options = JsonOptions {
-        schema: JsonSchema::Fields(fields.clone()),
-        events: None,
-        on_error: if raise { OnError::Raise } else { OnError::Null },
-    };
-    Json::new(options, batch_rows).expect("a decoder of the type")
-}
-
 /// Runs the comparison on `cases` generated cases; returns how many of their
 /// rows the direct decoder reads, each alone.
 fn compare(cases: u32) -> usize {
@@ -395,24 +354,23 @@ fn compare(cases: u32) -> usize {
     let taken = std::cell::Cell::new(0);
     let outcome = runner.run(&case(), |(fields, rows, batch_rows, large, raise)| {
         let kind = DataType::Struct(fields.clone());
-        let mut fast = json(&fields, batch_rows, raise);
-        let mut slow = json(&fields, batch_rows, raise).arrow_json_only();
         if let Some(mut direct) = super::Direct::new(&kind) {
             let rows = rows.iter().map(String::as_str);
             let read = rows.filter(|&row| direct.decode(std::iter::once(row)).is_some());
             taken.set(taken.get() + read.count());
         }
-        // Twice, so the second batch has the first's capacities.
-        for _ in 0..2 {
-            let want = decoded(&mut slow, &rows, large);
-            let got = decoded(&mut fast, &rows, large);
-            if got != want {
-                return Err(TestCaseError::fail(format!(
-                    "{kind}, rows {rows:?}: direct {got:?}, arrow-json {want:?}"
-                )));
-            }
+        let setup = Setup {
+            batch_rows,
+            raise,
+            large,
+        };
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        match direct_differs(&fields, &rows, setup) {
+            Some(difference) => Err(TestCaseError::fail(format!(
+                "{kind}, rows {rows:?}: {difference}"
+            ))),
+            None => Ok(()),
         }
-        Ok(())
     });
     if let Err(error) = outcome {
         panic!("{error}");
