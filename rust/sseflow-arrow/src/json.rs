@@ -2,23 +2,26 @@
 //!
 //! # How it works
 //!
-//! When a batch is cut, the data of its events (those of the chosen types) is
-//! first read by the direct decoder (`direct/`), when it knows the type: it
-//! builds the typed arrays in one pass over the `data` column's text, or gives
-//! the batch up at the first thing it is not sure of. A batch given up (or
-//! when the type has a field it does not read) is fed to arrow-json's decoder
-//! one event at a time, straight from the `data` column's buffer. The decoder
-//! tokenizes into a tape, and its flush builds the typed arrays. An event
-//! counts as one row only if its data is exactly one JSON value: after each
-//! one the decoder must hold one more complete row. Both give the same arrays.
+//! When a batch is cut, the data of its events (those of the chosen types)
+//! that are JSON objects is first read by the direct decoder (`direct/`), if
+//! it reads the type: it builds the typed arrays in one pass over the `data`
+//! column's text, or gives the batch up at the first thing it is not sure of.
+//! A batch given up, or any batch when the type has a field the direct decoder
+//! does not read, is fed to arrow-json's decoder one event at a time, straight
+//! from the `data` column's buffer. That decoder tokenizes into a tape, and its
+//! flush builds the typed arrays. An event counts as one row only if its data
+//! is exactly one JSON value: after each one the decoder must hold one more
+//! complete row. Both give the same arrays. Data that is not an object is
+//! checked alone by arrow-json.
 //!
 //! # Traps
 //!
-//! * The decoder cannot take back a value. Data that is not one JSON value
-//!   (`[DONE]`, empty, `1 2`), or a flush that fails on a value that does not
-//!   fit the schema, spoils the batch's fast pass; the batch is then decoded
-//!   again, checking each event alone, and only the good ones are decoded
-//!   together. Only batches holding a bad event pay for that.
+//! * arrow-json's decoder cannot take back a value. Data that is not one JSON
+//!   value (`[DONE]`, empty, `1 2`), or a flush that fails on a value that
+//!   does not fit the schema, spoils its fast pass over the batch; the batch is
+//!   then decoded again, checking each event alone, and only the good ones are
+//!   decoded together. Only batches holding a bad event pay for that (and for
+//!   the direct decoder's attempt, which stops at the bad event).
 //! * Rows that are skipped (a type not chosen) or bad are nulls of the `json`
 //!   column, put in place by a `take` with null indices.
 

@@ -393,3 +393,123 @@ fn direct_decoding_is_arrow_jsons() {
         "{taken} rows read in {cases} cases"
     );
 }
+
+fn nullable(name: &str, kind: DataType) -> Field {
+    Field::new(name, kind, true)
+}
+
+fn object_of(fields: Vec<Field>) -> DataType {
+    DataType::Struct(Fields::from(fields))
+}
+
+fn list_of(kind: DataType) -> DataType {
+    DataType::new_list(kind, true)
+}
+
+/// The benchmarks' events (`benches/workloads.py`), with the types pyarrow
+/// infers for them: each batch is read by the direct decoder, as arrow-json
+/// reads it.
+#[test]
+fn the_benchmarks_events_are_read_directly() {
+    use DataType::{Boolean, Int64, Null, Utf8};
+    let chat = vec![
+        nullable("id", Utf8),
+        nullable("created", Int64),
+        nullable(
+            "choices",
+            list_of(object_of(vec![
+                nullable("index", Int64),
+                nullable(
+                    "delta",
+                    object_of(vec![
+                        nullable("role", Utf8),
+                        nullable("content", Utf8),
+                        nullable("refusal", Null),
+                    ]),
+                ),
+                nullable("logprobs", Null),
+                nullable("finish_reason", Utf8),
+            ])),
+        ),
+    ];
+    let typed = vec![
+        nullable("type", Utf8),
+        nullable(
+            "message",
+            object_of(vec![
+                nullable("id", Utf8),
+                nullable("content", list_of(Null)),
+                nullable("stop_reason", Null),
+                nullable(
+                    "usage",
+                    object_of(vec![
+                        nullable("input_tokens", Int64),
+                        nullable("output_tokens", Int64),
+                    ]),
+                ),
+            ]),
+        ),
+        nullable("index", Int64),
+        nullable(
+            "delta",
+            object_of(vec![nullable("type", Utf8), nullable("text", Utf8)]),
+        ),
+    ];
+    let feed = vec![
+        nullable("seq", Int64),
+        nullable("id", Utf8),
+        nullable("changes", list_of(object_of(vec![nullable("rev", Utf8)]))),
+        nullable("deleted", Boolean),
+    ];
+    let payload = vec![
+        nullable("seq", Int64),
+        nullable("ok", Boolean),
+        nullable("blob", Utf8),
+    ];
+    let blob = "QUJD".repeat(16 * 1024);
+    let cases: [(Vec<Field>, Vec<String>); 4] = [
+        (
+            chat,
+            vec![
+                r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1732000000,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]}"#.into(),
+                r#"{"id":"chatcmpl-1","created":1732000000,"choices":[{"index":0,"delta":{"content":" caf\u00e9 \ud83d\ude00"},"logprobs":null,"finish_reason":null}]}"#.into(),
+                r#"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}"#.into(),
+            ],
+        ),
+        (
+            typed,
+            vec![
+                r#"{"type":"message_start","message":{"id":"msg_1","type":"message","content":[],"stop_reason":null,"usage":{"input_tokens":25,"output_tokens":1}}}"#.into(),
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello\n\"world\""}}"#.into(),
+                r#" {"type":"ping"} "#.into(),
+            ],
+        ),
+        (
+            feed,
+            vec![
+                r#"{"seq":1,"id":"doc-249523","changes":[{"rev":"38-216363698b529b4a"}],"deleted":false}"#.into(),
+                r#"{"seq":2,"id":"doc-7","changes":[{"rev":"1-a"},{"rev":"2-b"}],"deleted":true}"#.into(),
+            ],
+        ),
+        (
+            payload,
+            vec![
+                format!(r#"{{"seq":0,"ok":true,"blob":"{blob}"}}"#),
+                format!(r#"{{"seq":1,"ok":false,"blob":"{blob}\/+"}}"#),
+            ],
+        ),
+    ];
+    for (fields, rows) in cases {
+        let fields = Fields::from(fields);
+        let kind = DataType::Struct(fields.clone());
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let mut direct = super::Direct::new(&kind).expect("a type the direct decoder reads");
+        assert!(direct.decode(rows.iter().copied()).is_some(), "{kind}");
+        let setup = Setup {
+            batch_rows: 64,
+            raise: false,
+            large: false,
+        };
+        assert_eq!(direct_differs(&fields, &rows, setup), None, "{kind}");
+    }
+}
