@@ -13,6 +13,15 @@ mod stream;
 
 use pyo3::prelude::*;
 
+/// Every allocation of this module. A batch's buffers, handed to Python and
+/// freed when it lets them go, are a MiB or so; glibc may give such blocks
+/// back to the system at each free, depending on the process's earlier
+/// allocations, and every batch then faulted its pages in afresh. mimalloc
+/// keeps freed pages for reuse, so the speed no longer depends on what the
+/// process did before (README, "What it is built on, measured").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The number of LFs in ``data``, counted with memchr: the floor that the
 /// benchmarks compare framing with, since no framer finds its lines with less
 /// work.
