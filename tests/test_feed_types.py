@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import ctypes
+from typing import Any
 
 import pytest
 from chunking import Impl
@@ -66,3 +67,64 @@ def test_comments_none_means_the_default(impl: Impl) -> None:
     parser = impl.module.Parser(comments=None)
     parser.feed(b": ping\n" + STREAM)
     assert [event.data for event in parser] == ["x"]
+
+
+# sseflow.arrow.BatchParser is fed like sseflow.Parser: the same buffers, the same refusals
+# (both modules read them with the sseflow-pyargs crate).
+
+
+@pytest.mark.parametrize("buffer", byte_buffers(), ids=lambda buffer: type(buffer).__name__)
+def test_the_batch_parser_reads_every_buffer_of_bytes(buffer: Any) -> None:
+    import pyarrow as pa
+
+    from sseflow.arrow import BatchParser
+
+    parser = BatchParser()
+    parser.feed(buffer)
+    parser.close()
+    rows = [row for batch in parser for row in pa.record_batch(batch).to_pylist()]
+    assert rows == [{"event": "message", "data": "x", "id": "", "retry": None}]
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [array.array("h", [1]), array.array("d", [1.0]), "data: x\n\n", 7, None],
+    ids=lambda value: type(value).__name__,
+)
+def test_the_batch_parser_refuses_what_the_parser_refuses(refused: Any) -> None:
+    import sseflow
+    from sseflow.arrow import BatchParser
+
+    with pytest.raises(TypeError) as expected:
+        sseflow.Parser().feed(refused)
+    with pytest.raises(TypeError) as got:
+        BatchParser().feed(refused)
+    assert str(got.value) == str(expected.value)
+
+
+def test_the_batch_parser_raises_what_python_raises_on_a_released_memoryview() -> None:
+    from sseflow.arrow import BatchParser
+
+    view = memoryview(STREAM)
+    view.release()
+    parser = BatchParser()
+    with pytest.raises(ValueError, match="released memoryview"):
+        parser.feed(view)
+    parser.feed(STREAM)
+    parser.close()
+    assert sum(batch.num_rows for batch in parser) == 1
+
+
+def test_a_buffer_fed_to_a_decoding_thread_is_read_as_it_was_fed() -> None:
+    """A chunk that may wait for a decoding thread is parsed without the
+    interpreter, a mutable buffer from a copy: every event is there, in order."""
+    import pyarrow as pa
+
+    from sseflow.arrow import BatchParser
+
+    body = b"".join(b'data: {"n": %d}\n\n' % n for n in range(5000))
+    parser = BatchParser(json_schema="infer", decode_threads=1, batch_rows=100)
+    parser.feed(bytearray(body))
+    parser.close()
+    rows = [row["json"]["n"] for batch in parser for row in pa.record_batch(batch).to_pylist()]
+    assert rows == list(range(5000))

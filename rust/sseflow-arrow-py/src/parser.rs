@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, Layout, OnError, Options};
 use sseflow_core::Config;
+use sseflow_pyargs::{options, Bytes};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 /// An incremental Server-Sent Events parser that hands out Arrow record
@@ -123,13 +124,13 @@ impl PyBatchParser {
             batch_rows: args::positive_or("batch_rows", batch_rows, defaults.batch_rows)?,
             batch_bytes: args::positive_or("batch_bytes", batch_bytes, defaults.batch_bytes)?,
             layout: Layout {
-                large_data: large_data.map_or(Ok(false), |v| args::flag("large_data", v))?,
-                offsets: offsets.map_or(Ok(false), |v| args::flag("offsets", v))?,
+                large_data: options::flag("large_data", large_data)?,
+                offsets: options::flag("offsets", offsets)?,
                 label: args::text("label", label)?,
                 untyped_events: default_event.is_none(),
             },
             json: None,
-            decode_threads: args::size("decode_threads", decode_threads)?.unwrap_or(0),
+            decode_threads: options::limit("decode_threads", decode_threads)?.unwrap_or(0),
         };
         if options.decode_threads > MAX_DECODE_THREADS {
             return Err(PyValueError::new_err(format!(
@@ -146,9 +147,9 @@ impl PyBatchParser {
             });
         }
         let config = Config::default()
-            .max_line_size(args::size("max_line_size", max_line_size)?)
-            .max_event_size(args::size("max_event_size", max_event_size)?)
-            .last_event_id(args::last_event_id(last_event_id)?)
+            .max_line_size(options::limit("max_line_size", max_line_size)?)
+            .max_event_size(options::limit("max_event_size", max_event_size)?)
+            .last_event_id(options::last_event_id(last_event_id)?)
             .default_event(default_event.as_deref());
         let inner = BatchParser::new(config, options).map_err(capsule::value_error)?;
         Ok(PyBatchParser {
@@ -160,7 +161,9 @@ impl PyBatchParser {
     /// Parses a chunk of the stream; batches that fill up become ready.
     ///
     /// Args:
-    ///     data: ``bytes`` (read in place) or any buffer of bytes (copied once).
+    ///     data: ``bytes``, ``bytearray``, ``memoryview`` or any buffer of
+    ///         bytes, as :meth:`sseflow.Parser.feed` takes them; contiguous
+    ///         buffers are read in place, and none is kept after the call.
     ///
     /// Raises:
     ///     TypeError: ``data`` is not bytes-like.
@@ -173,16 +176,21 @@ impl PyBatchParser {
     ///         With ``decode_threads``, the error can come from a batch cut
     ///         by an earlier call, after the batches before it.
     fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
-        let chunk = args::chunk(data)?;
+        let bytes = Bytes::get(data)?;
+        let chunk = bytes.as_slice();
         self.raise_held()?;
         let mut inner = self.inner(py);
         // Letting go of the interpreter costs about what framing a small
         // event does: only when the call may wait for a decoding thread.
         let fed = if inner.may_wait(chunk.len()) {
+            // Without the interpreter, another thread could write to a
+            // mutable buffer as it is read: such a chunk is copied first.
+            let copy = (!bytes.is_immutable()).then(|| chunk.to_vec());
+            let chunk = copy.as_deref().unwrap_or(chunk);
             let parser: &mut BatchParser = &mut inner;
-            py.detach(|| parser.feed(&chunk))
+            py.detach(|| parser.feed(chunk))
         } else {
-            inner.feed(&chunk)
+            inner.feed(chunk)
         };
         fed.map_err(|e| errors::to_py(py, e))
     }

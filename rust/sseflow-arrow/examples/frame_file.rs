@@ -12,6 +12,10 @@ use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, OnError, Options};
 use sseflow_core::{Config, Item, Parser};
 use std::time::{Duration, Instant};
 
+/// The allocator of the sseflow_arrow module, so that times here are its times.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: frame_file FILE [CHUNK]");

@@ -214,3 +214,69 @@ fn gone() -> Error {
         "a JSON decoding thread ended early".to_owned(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::columns::Layout;
+    use crate::json::{JsonSchema, OnError};
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int64Type;
+    use arrow_array::{Array, DictionaryArray, Int32Array, StringArray, UInt64Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+
+    fn options() -> JsonOptions {
+        let fields = vec![Field::new("n", DataType::Int64, true)];
+        JsonOptions {
+            schema: JsonSchema::Fields(fields.into()),
+            events: None,
+            on_error: OnError::Null,
+        }
+    }
+
+    /// A dictionary column of `rows` empty strings (event types, IDs).
+    fn empty_text(rows: usize) -> ArrayRef {
+        let keys = Int32Array::from(vec![0; rows]);
+        let values = Arc::new(StringArray::from(vec![""]));
+        Arc::new(DictionaryArray::try_new(keys, values).unwrap())
+    }
+
+    /// The framing columns of events whose data is `data`, in `Layout` order.
+    fn job(data: ArrayRef) -> Vec<ArrayRef> {
+        let rows = data.len();
+        let retry: ArrayRef = Arc::new(UInt64Array::new_null(rows));
+        vec![empty_text(rows), data, empty_text(rows), retry]
+    }
+
+    fn schema() -> SchemaRef {
+        let mut fields = Layout::default().fields();
+        fields.extend(Json::new(options(), 16).unwrap().fields().unwrap());
+        Arc::new(Schema::new(fields))
+    }
+
+    /// A decoder that panics (here on a `data` column that is not text, which
+    /// a parser never sends) gives an error for its batch, and the worker goes
+    /// on with a fresh decoder: the next batch decodes, in order.
+    #[test]
+    fn a_panic_is_an_error_and_the_worker_goes_on() {
+        let mut workers = Workers::spawn(1, &options(), 16, &schema()).unwrap();
+        let not_text: ArrayRef = Arc::new(Int32Array::from(vec![1, 2]));
+        workers.send(job(not_text), 0);
+        let good: ArrayRef = Arc::new(StringArray::from(vec![r#"{"n": 7}"#]));
+        workers.send(job(good), 2);
+        let mut ready = VecDeque::new();
+        let error = workers.take(&mut ready, true).expect("the panic's error");
+        assert!(ready.is_empty());
+        assert_eq!(
+            error.to_string(),
+            "Compute error: the JSON decoder panicked"
+        );
+        assert_eq!(workers.take(&mut ready, true).map(|e| e.to_string()), None);
+        assert_eq!(workers.in_flight(), 0);
+        let batch = ready.pop_front().expect("the batch after the panic");
+        let json = batch.column(4).as_struct();
+        assert_eq!(json.column(0).as_primitive::<Int64Type>().value(0), 7);
+        assert_eq!(json.len(), 1);
+    }
+}

@@ -3,7 +3,6 @@
 //! This crate converts types and nothing more; every rule of the format lives
 //! in the core.
 
-mod buffer;
 mod errors;
 mod event;
 mod lock;

@@ -1,15 +1,14 @@
 //! `sseflow.Parser`: feed bytes, iterate the events ready so far.
 
-use crate::buffer::Bytes;
 use crate::errors;
 use crate::event::{str_or_none, PyComment};
 use crate::lock::CallLock;
 use crate::strings::{text, Strings};
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyList, PyString};
+use pyo3::types::PyList;
 use pyo3::Borrowed;
-use sseflow_core::{is_valid_last_event_id, Config, Item, Parser};
+use sseflow_core::{Config, Item, Parser};
+use sseflow_pyargs::{options, Bytes};
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
@@ -83,10 +82,10 @@ impl PyParser {
             DefaultEvent::Given(text) => text.as_deref(),
         };
         let config = Config::default()
-            .comments(bool_arg("comments", comments)?)
-            .max_line_size(limit_arg("max_line_size", max_line_size)?)
-            .max_event_size(limit_arg("max_event_size", max_event_size)?)
-            .last_event_id(id_arg(last_event_id)?)
+            .comments(options::flag("comments", comments)?)
+            .max_line_size(options::limit("max_line_size", max_line_size)?)
+            .max_event_size(options::limit("max_event_size", max_event_size)?)
+            .last_event_id(options::last_event_id(last_event_id)?)
             .default_event(default_event);
         let state = State {
             core: Parser::with_config(config),
@@ -237,26 +236,6 @@ fn parse_chunk<'py>(
     }
 }
 
-/// The `last_event_id` argument: a `str` an `id` field could have set.
-fn id_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    let Some(value) = value else {
-        return Ok(String::new());
-    };
-    let Ok(text) = value.cast::<PyString>() else {
-        let kind = value.get_type().name()?;
-        return Err(PyTypeError::new_err(format!(
-            "last_event_id must be a str, got {kind}"
-        )));
-    };
-    let text = text.to_cow()?;
-    if !is_valid_last_event_id(&text) {
-        return Err(PyValueError::new_err(
-            "last_event_id cannot contain NUL, CR or LF",
-        ));
-    }
-    Ok(text.into_owned())
-}
-
 /// The `default_event` argument: omitted (`"message"`), or a `str` or `None`.
 enum DefaultEvent {
     Message,
@@ -270,40 +249,5 @@ impl<'a, 'py> FromPyObject<'a, 'py> for DefaultEvent {
         let text = str_or_none(&value, "default_event must be a str or None")?;
         let text = text.map(|text| text.to_cow().map(Cow::into_owned));
         Ok(DefaultEvent::Given(text.transpose()?))
-    }
-}
-
-/// A flag argument: a `bool`, `False` when omitted.
-fn bool_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
-    let Some(value) = value else {
-        return Ok(false);
-    };
-    match value.cast::<PyBool>() {
-        Ok(flag) => Ok(flag.is_true()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "{name} must be a bool, got {}",
-            value.get_type().name()?
-        ))),
-    }
-}
-
-/// A size limit argument: `None` or a non-negative int.
-fn limit_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
-    let Some(value) = value.filter(|value| !value.is_none()) else {
-        return Ok(None);
-    };
-    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
-        let kind = value.get_type().name()?;
-        return Err(PyTypeError::new_err(format!(
-            "{name} must be an int or None, got {kind}"
-        )));
-    }
-    match value.extract::<usize>() {
-        Ok(limit) => Ok(Some(limit)),
-        Err(_) if value.lt(0)? => Err(PyValueError::new_err(format!(
-            "{name} must be a non-negative int, got {value}"
-        ))),
-        // Larger than memory can hold: no limit in practice.
-        Err(_) => Ok(None),
     }
 }

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 /// The bytes of a bytes-like object, borrowed where possible.
-pub(crate) enum Bytes<'py> {
+pub enum Bytes<'py> {
     /// An immutable `bytes` object, read in place.
     Immutable(Bound<'py, PyBytes>),
     /// A contiguous buffer of bytes, read in place while the view is held.
@@ -20,7 +20,7 @@ impl Bytes<'_> {
     ///
     /// A buffer that exists but cannot be read (a released `memoryview`)
     /// raises what the buffer protocol raised.
-    pub(crate) fn get<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bytes<'py>> {
+    pub fn get<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bytes<'py>> {
         if let Ok(bytes) = data.cast::<PyBytes>() {
             return Ok(Bytes::Immutable(bytes.clone()));
         }
@@ -51,8 +51,14 @@ impl Bytes<'_> {
         }
     }
 
+    /// Whether the bytes are an immutable `bytes` object's or a copy: no
+    /// Python code can change them while they are read without the interpreter.
+    pub fn is_immutable(&self) -> bool {
+        !matches!(self, Bytes::Contiguous(_))
+    }
+
     /// The bytes, valid while `self` lives.
-    pub(crate) fn as_slice(&self) -> &[u8] {
+    pub fn as_slice(&self) -> &[u8] {
         match self {
             Bytes::Immutable(bytes) => bytes.as_bytes(),
             Bytes::Contiguous(buffer) => contiguous_slice(buffer),
@@ -93,7 +99,7 @@ fn copy_through_memoryview(data: &Bound<'_, PyAny>, kind: &str) -> PyResult<Vec<
         .to_vec())
 }
 
-/// The one unsafe function of the binding: a contiguous buffer as a slice.
+/// The one unsafe function of the bindings: a contiguous buffer as a slice.
 fn contiguous_slice(buffer: &PyUntypedBuffer) -> &[u8] {
     let len = buffer.len_bytes();
     if len == 0 {
@@ -104,7 +110,8 @@ fn contiguous_slice(buffer: &PyUntypedBuffer) -> &[u8] {
     // of the object, which keeps the memory alive and stops a bytearray from
     // resizing, until `buffer` is dropped; the slice borrows `buffer`, so it
     // cannot outlive the view. The caller parses while attached to the
-    // interpreter and runs no Python code that writes to the buffer; no slice of
-    // it is kept after `feed()` returns.
+    // interpreter and runs no Python code that writes to the buffer (or, to
+    // parse without it, copies a mutable buffer first: `is_immutable`); no slice
+    // of it is kept after `feed()` returns.
     unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) }
 }
