@@ -92,15 +92,12 @@ impl Batch<'_> {
     }
 
     /// A row's data, as the stream gave it.
-    fn value(&self, row: usize) -> &str {
+    fn raw(&self, row: usize) -> &[u8] {
         match self.data.data_type() {
             DataType::LargeUtf8 => self.data.as_string::<i64>().value(row),
             _ => self.data.as_string::<i32>().value(row),
         }
-    }
-
-    fn raw(&self, row: usize) -> &[u8] {
-        self.value(row).as_bytes()
+        .as_bytes()
     }
 
     /// A row's data as the decoder is given it (see [`unescape_pairs`]).
@@ -336,7 +333,16 @@ impl Json {
             return None;
         }
         let direct = self.direct.as_mut()?;
-        direct.decode(rows.iter().map(|&row| batch.value(row)))
+        match batch.data.data_type() {
+            DataType::LargeUtf8 => {
+                let data = batch.data.as_string::<i64>();
+                direct.decode(rows.iter().map(|&row| data.value(row)))
+            }
+            _ => {
+                let data = batch.data.as_string::<i32>();
+                direct.decode(rows.iter().map(|&row| data.value(row)))
+            }
+        }
     }
 
     /// The fast pass: every row must be one JSON value fitting the type.

@@ -30,6 +30,8 @@ pub(crate) trait Builder {
 pub(crate) struct Column {
     nullable: bool,
     builder: Box<dyn Builder>,
+    /// One past the last row of its struct that a key filled.
+    filled: usize,
 }
 
 impl Column {
@@ -68,6 +70,7 @@ impl Column {
         Some(Column {
             nullable: field.is_nullable(),
             builder,
+            filled: 0,
         })
     }
 
@@ -292,9 +295,10 @@ impl Struct {
                 match self.find(key) {
                     Some(index) => {
                         let child = &mut self.children[index];
-                        if child.builder.len() != row {
+                        if child.filled > row {
                             return Err(GiveUp);
                         }
+                        child.filled = row + 1;
                         child.read(input)?;
                     }
                     None => input.skip_value()?,
@@ -308,7 +312,7 @@ impl Struct {
             }
         }
         for child in &mut self.children {
-            if child.builder.len() == row {
+            if child.filled <= row {
                 if !child.nullable {
                     return Err(GiveUp);
                 }
