@@ -513,3 +513,56 @@ fn the_benchmarks_events_are_read_directly() {
         assert_eq!(direct_differs(&fields, &rows, setup), None, "{kind}");
     }
 }
+
+/// Decimal numbers of up to 30 digits, from the subnormals of float64 past
+/// its largest, in floats of both widths: those the direct decoder reads (not
+/// the overflows) come out as arrow-json reads them, rounded the same way.
+#[test]
+fn numbers_round_as_arrow_json_rounds_them() {
+    let fields = Fields::from(vec![
+        Field::new("d", DataType::Float64, true),
+        Field::new("f", DataType::Float32, true),
+    ]);
+    // xorshift64: reproducible, and enough for digits.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut draw = move |below: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % below
+    };
+    let mut direct = super::Direct::new(&DataType::Struct(fields.clone())).expect("read");
+    let setup = Setup {
+        batch_rows: 1 << 16,
+        raise: false,
+        large: false,
+    };
+    for round in 0..12 {
+        let rows: Vec<String> = (0..20_000)
+            .map(|_| {
+                let digits: String = (0..1 + draw(29))
+                    .map(|_| char::from(b'0' + draw(10) as u8))
+                    .collect();
+                let digits = digits.trim_start_matches('0');
+                let digits = if digits.is_empty() { "0" } else { digits };
+                let (int, frac) = digits.split_at(digits.len().min(1 + draw(3) as usize));
+                let dot = if frac.is_empty() { "" } else { "." };
+                let exponent = match round % 3 {
+                    0 => draw(650) as i64 - 340,
+                    1 => draw(90) as i64 - 50,
+                    _ => draw(60) as i64 - 30,
+                };
+                let sign = if draw(2) == 0 { "-" } else { "" };
+                let number = format!("{sign}{int}{dot}{frac}e{exponent}");
+                format!(r#"{{"d":{number},"f":{number}}}"#)
+            })
+            .collect();
+        let read: Vec<&str> = rows
+            .iter()
+            .map(String::as_str)
+            .filter(|&row| direct.decode(std::iter::once(row)).is_some())
+            .collect();
+        assert!(read.len() * 2 > rows.len(), "round {round}: {}", read.len());
+        assert_eq!(direct_differs(&fields, &read, setup), None, "round {round}");
+    }
+}
