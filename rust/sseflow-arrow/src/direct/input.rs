@@ -3,8 +3,10 @@
 //! It reads only what RFC 8259 allows, which arrow-json's tape decoder also
 //! takes (that decoder is laxer: it lets commas be left out or repeated, and
 //! numbers be any run of `0-9+-.eE`), and it gives up where the two could
-//! differ: a lone surrogate escape, an escaped key. Whitespace is JSON's four
-//! bytes, as for the tape decoder.
+//! differ: a lone surrogate escape, an escaped key. One thing RFC 8259 does
+//! not allow it takes, as the tape decoder does: control characters in
+//! strings, kept as they are. Whitespace is JSON's four bytes, as for the
+//! tape decoder.
 
 use memchr::memchr2;
 use std::fmt::Write;
