@@ -71,7 +71,14 @@ impl Direct {
         }
         let (last, data) = (&self.sizes, self.data);
         let mut hints = last.iter();
-        let mut sizes = || hints.next().map_or(0, |&bytes| scale(bytes, total, data));
+        // The first batch shares its data bytes out among the string columns,
+        // so that none grows (copying itself) a few times over, nor takes
+        // more than the batch's data in all.
+        let first = total / strings(&self.kind).max(1);
+        let mut sizes = || match data {
+            0 => first,
+            _ => hints.next().map_or(0, |&bytes| scale(bytes, total, data)),
+        };
         let mut root = Struct::new(fields, rows.len(), &mut sizes)?;
         let mut input = Input::new("");
         for text in rows {
@@ -89,6 +96,16 @@ impl Direct {
         self.sizes = used;
         self.data = total;
         Some(array)
+    }
+}
+
+/// The string columns of `kind`, at any depth.
+fn strings(kind: &DataType) -> usize {
+    match kind {
+        DataType::Utf8 | DataType::LargeUtf8 => 1,
+        DataType::Struct(fields) => fields.iter().map(|f| strings(f.data_type())).sum(),
+        DataType::List(item) | DataType::LargeList(item) => strings(item.data_type()),
+        _ => 0,
     }
 }
 

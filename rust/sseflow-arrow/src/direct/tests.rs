@@ -566,3 +566,31 @@ fn numbers_round_as_arrow_json_rounds_them() {
         assert_eq!(direct_differs(&fields, &read, setup), None, "round {round}");
     }
 }
+
+/// A stream's first batch, with no batch before it to size its columns from,
+/// shares its data bytes out among its string columns: a column holding most
+/// of the data neither grows (doubling, and copying itself, a few times over)
+/// nor takes much more than the batch's data.
+#[test]
+fn the_first_batch_shares_its_data_out_among_string_columns() {
+    use arrow_array::cast::AsArray;
+    use DataType::{Int64, Utf8};
+    let fields = Fields::from(vec![nullable("seq", Int64), nullable("blob", Utf8)]);
+    let blob = "QUJD".repeat(4096);
+    let rows: Vec<String> = (0..10)
+        .map(|seq| format!(r#"{{"seq":{seq},"blob":"{blob}"}}"#))
+        .collect();
+    let total: usize = rows.iter().map(String::len).sum();
+    let mut direct = super::Direct::new(&DataType::Struct(fields)).expect("read");
+    let array = direct
+        .decode(rows.iter().map(String::as_str))
+        .expect("read");
+    let column = array.as_struct().column(1).to_data();
+    let values = &column.buffers()[1];
+    assert_eq!(values.len(), 10 * blob.len());
+    assert!(
+        values.capacity() <= total.next_multiple_of(64),
+        "{} bytes for {total} bytes of data",
+        values.capacity()
+    );
+}
