@@ -186,12 +186,14 @@ enum Data {
 }
 
 /// The array of the rows so far; the builder starts over with room for as
-/// many rows and bytes, so that a stream's batches after the first are built
-/// without growing (and copying) their buffers.
+/// many rows and a sixteenth more bytes, so that a stream's batches after the
+/// first are built without growing (and copying) their buffers, even when
+/// their events are a little longer.
 fn finish_data<O: OffsetSizeTrait>(builder: &mut GenericStringBuilder<O>) -> ArrayRef {
     let rows = builder.len();
     let bytes = builder.values_slice().len();
-    let mut full = std::mem::replace(builder, GenericStringBuilder::with_capacity(rows, bytes));
+    let room = bytes + bytes / 16;
+    let mut full = std::mem::replace(builder, GenericStringBuilder::with_capacity(rows, room));
     Arc::new(full.finish())
 }
 
@@ -369,6 +371,32 @@ mod tests {
             push(&mut dictionary, b"next batch");
             assert_eq!(values(&mut dictionary), [Some("next batch".to_owned())]);
         }
+    }
+
+    /// A batch's `data` buffer is sized from the batch before, with room to
+    /// spare: events a little longer than the last batch's fill it without
+    /// its growing (doubling, and copying itself).
+    #[test]
+    fn the_next_batch_has_room_for_a_little_more_data() {
+        use crate::{BatchParser, Options};
+        let options = Options {
+            batch_rows: 4,
+            ..Options::default()
+        };
+        let mut parser = BatchParser::new(sseflow_core::Config::default(), options).unwrap();
+        for len in [1000, 1000, 1000, 1000, 1010, 1020, 1030, 1040] {
+            let event = format!("data: {}\n\n", "x".repeat(len));
+            parser.feed(event.as_bytes()).unwrap();
+        }
+        let capacities: Vec<usize> = std::iter::from_fn(|| parser.next_batch())
+            .map(|batch| batch.column(1).to_data().buffers()[1].capacity())
+            .collect();
+        assert_eq!(capacities.len(), 2);
+        // Room for 4,000 bytes and a sixteenth: not doubled to 8,000.
+        assert!(
+            capacities[1] <= 4250_usize.next_multiple_of(64),
+            "{capacities:?}"
+        );
     }
 
     #[test]
