@@ -5,9 +5,13 @@
 //! arrays without another copy. Event types and IDs repeat, so they are
 //! dictionary-encoded: each distinct value is stored once per batch.
 
-use arrow_array::builder::{ArrayBuilder, GenericStringBuilder, StringBuilder, UInt64Builder};
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBufferBuilder, GenericStringBuilder, StringBuilder,
+};
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, Int32Array, OffsetSizeTrait, UInt64Array};
+use arrow_array::{
+    new_null_array, ArrayRef, DictionaryArray, Int32Array, OffsetSizeTrait, UInt64Array,
+};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use sseflow_core::Event;
 use std::borrow::Cow;
@@ -195,6 +199,21 @@ fn finish_data<O: OffsetSizeTrait>(builder: &mut GenericStringBuilder<O>) -> Arr
     Arc::new(full.finish())
 }
 
+/// The `retry` column of `rows` rows, null but where `values` say.
+fn retry_array(rows: usize, values: Vec<(usize, u64)>) -> ArrayRef {
+    if values.is_empty() {
+        return new_null_array(&DataType::UInt64, rows);
+    }
+    let mut column = vec![0; rows];
+    let mut valid = BooleanBufferBuilder::new(rows);
+    valid.append_n(rows, false);
+    for (row, value) in values {
+        column[row] = value;
+        valid.set_bit(row, true);
+    }
+    Arc::new(UInt64Array::new(column.into(), Some(valid.finish().into())))
+}
+
 /// One event, as the columns take it.
 pub(crate) struct Row<'a> {
     pub event: Event<'a>,
@@ -209,7 +228,8 @@ pub(crate) struct Columns {
     event: Dictionary,
     data: Data,
     id: Dictionary,
-    retry: UInt64Builder,
+    /// The rows with a retry value, and the value: few are.
+    retry: Vec<(usize, u64)>,
     offset: Vec<u64>,
     rows: usize,
     bytes: usize,
@@ -227,7 +247,7 @@ impl Columns {
             event: Dictionary::new(true),
             data,
             id: Dictionary::new(false),
-            retry: UInt64Builder::new(),
+            retry: Vec::new(),
             offset: Vec::new(),
             rows: 0,
             bytes: 0,
@@ -278,7 +298,9 @@ impl Columns {
         }
         let id = event.id();
         self.id.push(id.as_bytes(), || Cow::Borrowed(id));
-        self.retry.append_option(event.retry());
+        if let Some(retry) = event.retry() {
+            self.retry.push((self.rows, retry));
+        }
         if self.layout.offsets {
             self.offset.push(offset);
         }
@@ -299,7 +321,7 @@ impl Columns {
             self.event.finish()?,
             data,
             self.id.finish()?,
-            Arc::new(self.retry.finish()) as ArrayRef,
+            retry_array(rows, std::mem::take(&mut self.retry)),
         ];
         if self.layout.offsets {
             let offsets = UInt64Array::from(std::mem::take(&mut self.offset));
