@@ -8,7 +8,8 @@
 //! environment the batches also decode each event's data as JSON (the type
 //! inferred from the first 1,000 events), on `THREADS` decoding threads if
 //! set. `ONLY=core`, `ONLY=lane` (the core with its fast lane) or
-//! `ONLY=batches` runs that one 30 times, for `perf record` or `perf stat`.
+//! `ONLY=batches` runs that one 30 times (`RUNS` if set), for `perf record`
+//! or `valgrind --tool=cachegrind`.
 
 use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, OnError, Options};
 use sseflow_core::{Config, Item, Parser};
@@ -31,7 +32,8 @@ fn main() {
         on_error: OnError::Null,
     });
     if let Ok(only) = std::env::var("ONLY") {
-        for _ in 0..30 {
+        let runs = std::env::var("RUNS").map_or(30, |n| n.parse().expect("a count"));
+        for _ in 0..runs {
             std::hint::black_box(match only.as_str() {
                 "core" => core_events(&bytes, chunk, false),
                 "lane" => core_events(&bytes, chunk, true),

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{Error, Limit};
 use crate::event::{Comment, Event};
 use crate::field::{self, Line, Name};
-use crate::whole::{Block, Bounds};
+use crate::whole::{Block, Bounds, LineEnds};
 use std::ops::Range;
 
 /// Where a line to interpret lies.
@@ -223,6 +223,7 @@ impl Interpreter {
     /// comment when comments are returned.
     pub(crate) fn bounds(&self, line: usize) -> Bounds {
         Bounds {
+            line_ends: LineEnds::new(),
             line,
             data: self.max_event_size.unwrap_or(usize::MAX),
             comments: self.comments,
@@ -242,8 +243,10 @@ impl Interpreter {
     #[inline]
     pub(crate) fn whole<'a>(&'a mut self, input: &'a [u8], block: &Block) -> Option<Event<'a>> {
         if let Some(id) = &block.id {
-            self.set_id(&input[id.clone()]);
-            self.settle_id();
+            // Straight into the string: the buffer is read only after a field
+            // sets it again.
+            set_text(&mut self.last_event_id, &input[id.clone()]);
+            self.copied += id.len() as u64;
         }
         if block.retry.is_some() {
             self.retry = block.retry;
@@ -277,15 +280,7 @@ impl Interpreter {
             return;
         }
         self.id_set = false;
-        // Into the string's own buffer: a stream whose every event has a new
-        // ID would otherwise allocate (and free) a string per event.
-        self.last_event_id.clear();
-        match std::str::from_utf8(&self.id_buffer) {
-            Ok(id) => self.last_event_id.push_str(id),
-            Err(_) => self
-                .last_event_id
-                .push_str(&String::from_utf8_lossy(&self.id_buffer)),
-        }
+        set_text(&mut self.last_event_id, &self.id_buffer);
     }
 
     /// A comment to return, its text starting at `text` in the line.
@@ -383,5 +378,16 @@ impl Interpreter {
         self.block_retry = None;
         self.in_event = false;
         self.dispatched = false;
+    }
+}
+
+/// Sets `text` to `bytes` decoded, malformed sequences replaced, in the
+/// string's own buffer: a stream whose every event has a new ID would
+/// otherwise allocate (and free) a string per event.
+fn set_text(text: &mut String, bytes: &[u8]) {
+    text.clear();
+    match std::str::from_utf8(bytes) {
+        Ok(id) => text.push_str(id),
+        Err(_) => text.push_str(&String::from_utf8_lossy(bytes)),
     }
 }

@@ -205,7 +205,7 @@ impl Parser {
         }
         let bounds = self.interpreter.bounds(self.framer.longest_line());
         let mut pos = 0;
-        while let Some(block) = whole::block(input, pos, bounds, &mut self.framer.scanned) {
+        while let Some(block) = whole::block(input, pos, &bounds, &mut self.framer.scanned) {
             pos = block.end;
             if let Some(event) = self.interpreter.whole(input, &block) {
                 if !each(event, pos) {
