@@ -432,9 +432,10 @@ mod tests {
         let text = b"0123456789abcdefghijklmnopqrstuvw";
         for len in 0..text.len() {
             let value = &text[..len];
-            assert!(same(value, &value.to_vec()));
+            let copy = value.to_vec();
+            assert!(same(value, &copy));
             for at in 0..len {
-                let mut other = value.to_vec();
+                let mut other = copy.clone();
                 other[at] ^= 1;
                 assert!(!same(value, &other), "{len} bytes, differing at {at}");
             }
