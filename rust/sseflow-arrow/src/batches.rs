@@ -163,6 +163,9 @@ impl BatchParser {
             self.offset += consumed as u64;
             rest = &rest[consumed..];
             stopped?;
+            if consumed > 0 && rest.is_empty() {
+                return Ok(());
+            }
             let step = self.parser.parse(rest)?;
             self.offset += step.consumed as u64;
             // An event's offset is just past the CR or LF that dispatched it: a

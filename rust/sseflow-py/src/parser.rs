@@ -239,6 +239,9 @@ fn parse_chunk<'py>(
             return Err(error);
         }
         chunk = &chunk[consumed..];
+        if consumed > 0 && chunk.is_empty() {
+            return Ok(());
+        }
         let step = core
             .parse(chunk)
             .map_err(|error| errors::to_py(py, error))?;
