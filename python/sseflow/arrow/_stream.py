@@ -253,7 +253,10 @@ def aiter_batches(
     Returns:
         An async iterator of :class:`RecordBatch`.
     """
-    _, factory = _factory(options, source)
+    # Every async source is live; the reader hands each chunk's batches out before
+    # reading on, waiting for them off the event loop (sseflow.arrow._offload).
+    parser = BatchParser(**options)
+    factory = cast("ParserFactory", lambda: parser)
     return _async_batches(source, factory, chunk_size, raise_on_truncated)
 
 
