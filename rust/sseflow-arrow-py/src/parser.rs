@@ -36,8 +36,10 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 /// interpreter. The batches are the same, in the same order; iterating yields
 /// the ones decoded so far and never waits, :meth:`wait`, :meth:`flush` and
 /// :meth:`close` wait for the ones in flight; a batch :meth:`feed` cuts while
-/// N + 1 are in flight waits for room, letting other Python threads run. An inferred type is settled by
-/// the first batch, decoded in the call that cuts it.
+/// N + 1 are in flight waits for room, letting other Python threads run
+/// (:meth:`may_wait` says which calls may; ``sseflow.arrow.aiter_batches``
+/// runs those off the event loop). An inferred type is settled by the first
+/// batch, decoded in the call that cuts it.
 ///
 /// >>> parser = BatchParser()
 /// >>> parser.feed(b"data: hel")
