@@ -7,9 +7,10 @@
 
 use crate::config::Config;
 use crate::error::{Error, Limit};
-use crate::event::{EndOfStream, Item};
+use crate::event::{EndOfStream, Event, Item};
 use crate::framing::{Framed, Framer};
 use crate::interpret::{Found, Interpreter, LineAt};
+use crate::whole;
 
 /// What one call to [`Parser::parse`] did.
 #[derive(Debug)]
@@ -177,6 +178,42 @@ impl Parser {
                 item: Some(item),
             });
         }
+    }
+
+    /// Parses the whole events at the start of `input` that the fast lane
+    /// takes, calling `each` with each event and the offset in `input` just
+    /// past the LF that dispatched it, until `each` returns false; returns the
+    /// bytes consumed. The lane stops at the first block it does not take, or
+    /// at once unless the parser is between blocks: pass the rest to
+    /// [`parse`](Parser::parse), which takes everything. Used in turns with
+    /// `parse`, it gives the same events and state as `parse` alone.
+    ///
+    /// It takes blocks that lie whole in `input`, with LF line ends and at
+    /// most one `data` line, and no comment when comments are returned; it
+    /// never raises a limit error (the block that would is left to `parse`).
+    pub fn parse_whole(
+        &mut self,
+        input: &[u8],
+        mut each: impl FnMut(Event<'_>, usize) -> bool,
+    ) -> usize {
+        if self.finished.is_some() || self.failed.is_some() {
+            return 0;
+        }
+        self.interpreter.begin();
+        if !self.framer.at_rest() || !self.interpreter.at_rest() {
+            return 0;
+        }
+        let bounds = self.interpreter.bounds(self.framer.longest_line());
+        let mut pos = 0;
+        while let Some(block) = whole::block(input, pos, &bounds, &mut self.framer.scanned) {
+            pos = block.end;
+            if let Some(event) = self.interpreter.whole(input, &block) {
+                if !each(event, pos) {
+                    break;
+                }
+            }
+        }
+        pos
     }
 
     /// Refuses this and all further input; drops what was buffered.
