@@ -271,8 +271,16 @@ def test_through_aiohttp_and_httpx_the_loop_runs_during_the_waits() -> None:
     want = arrow(list(iter_batches([stream], **OPTIONS)))
     assert len(want) == 400
 
+    made: list[BatchParser] = []
+
     def parser() -> Any:  # a BatchParser stands in for sseflow.Parser
-        return BatchParser(**OPTIONS)
+        made.append(BatchParser(**OPTIONS))
+        return made[-1]
+
+    def waited(batch: RecordBatch) -> RecordBatch:
+        # Handed out between the parser's calls, after its chunk's batches were waited for.
+        assert made[-1].in_flight == 0
+        return batch
 
     async def readers(url: str) -> dict[str, list[RecordBatch]]:
         got: dict[str, list[RecordBatch]] = {}
@@ -281,14 +289,14 @@ def test_through_aiohttp_and_httpx_the_loop_runs_during_the_waits() -> None:
                 got["aiohttp"] = [b async for b in aiter_batches(answer, **OPTIONS)]
             async with session.get(url) as answer:
                 events: AsyncIterator[Any] = sseflow.aiohttp.iter_sse(answer, parser_factory=parser)
-                got["aiohttp.iter_sse"] = [b async for b in events]
+                got["aiohttp.iter_sse"] = [waited(b) async for b in events]
         async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
             got["httpx"] = [b async for b in aiter_batches(response, **OPTIONS)]
         async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
             sse: AsyncIterator[Any] = sseflow.httpx.EventSource(
                 response, parser_factory=parser
             ).aiter_sse()
-            got["httpx.aiter_sse"] = [b async for b in sse]
+            got["httpx.aiter_sse"] = [waited(b) async for b in sse]
         async with httpx2.AsyncClient() as client2, client2.stream("GET", url) as response2:
             got["httpx2"] = [b async for b in aiter_batches(response2, **OPTIONS)]
         return got
@@ -303,6 +311,7 @@ def test_through_aiohttp_and_httpx_the_loop_runs_during_the_waits() -> None:
                 assert arrow(batches) == want, name
             assert len(executor.calls) >= 5  # at least each reader's last batch
             assert executor.ticks_during_calls() > 0
+            assert len(made) == 2
 
     with SSEServer() as server:
         asyncio.run(run(server.route("/s", static(stream))))
