@@ -6,7 +6,7 @@ count moved between a chunk leaving the source and its first batch coming out, o
 call the reader made on the loop's default executor (a ``ThreadPoolExecutor`` that notes the
 count as each call starts and ends). Counts, never times. The batches and the errors are
 compared with the sync reader's on the same chunks from a live source (a generator), and the
-same through real HTTP servers on 127.0.0.1 with aiohttp, httpx and httpx2.
+same through real HTTP servers on 127.0.0.1 with aiohttp, httpx and httpx2, and under Trio.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import httpx
 import httpx2
 import pyarrow as pa
 import pytest
+import trio
 from sse_server import SSEServer, static
 
 import sseflow
@@ -330,3 +331,44 @@ def test_may_wait_says_which_feeds_may_wait() -> None:
     # Each cut after the first takes 10 events of 6 bytes at least; 3 batches may be in flight.
     assert not threaded.may_wait(3 * 60 - 1)
     assert threaded.may_wait(3 * 60)
+
+
+def test_under_trio_the_calls_go_to_its_worker_threads() -> None:
+    """The same reads from a Trio program: the count moves while each chunk is parsed, and
+    httpx responses under Trio give the sync batches too."""
+    chunks = chunks_of(20_000, 5_000)
+    handed: list[int] = []
+    firsts: list[int] = []
+    count = 0
+
+    async def ticker() -> None:
+        nonlocal count
+        while True:
+            count += 1
+            await trio.sleep(0)
+
+    async def source() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            handed.append(count)
+            yield chunk
+
+    async def run(url: str) -> tuple[list[RecordBatch], list[RecordBatch]]:
+        got: list[RecordBatch] = []
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(ticker)
+            async for batch in aiter_batches(source(), **OPTIONS):
+                if len(got) % 50 == 0:
+                    firsts.append(count)
+                got.append(batch)
+            async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
+                fetched = [b async for b in aiter_batches(response, **OPTIONS)]
+            nursery.cancel_scope.cancel()
+        return got, fetched
+
+    stream = body(20_000)
+    with SSEServer() as server:
+        got, fetched = trio.run(run, server.route("/s", static(stream)))
+    assert len(firsts) == 4
+    assert all(first > hand for hand, first in zip(handed, firsts, strict=True))
+    assert arrow(got) == arrow(list(iter_batches(live(chunks), **OPTIONS)))
+    assert arrow(fetched) == arrow(list(iter_batches([stream], **OPTIONS)))

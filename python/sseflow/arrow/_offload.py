@@ -15,14 +15,18 @@ Cancellation: a call on a thread cannot be stopped, so a cancelled consumer
 first lets it end (it ends once the batches in flight are decoded), then
 raises ``CancelledError``: when the task is done, no thread is inside the
 parser, and the batches of that call, never handed out, go with the parser.
+
+Under Trio the calls go to ``trio.to_thread.run_sync``, which has those
+semantics; under another event loop they are made in place, as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sseflow.errors import LimitExceeded, StreamTruncated
 from sseflow.stream import _hinted
@@ -41,8 +45,18 @@ async def off_loop(call: Callable[[], _T]) -> _T:
     """``call()`` on a thread of the loop's default executor, the loop running meanwhile.
 
     If the awaiting task is cancelled, ``call`` still ends before the
-    ``CancelledError`` goes on (see the module's doc)."""
-    done = asyncio.get_running_loop().run_in_executor(None, call)
+    ``CancelledError`` goes on (see the module's doc). Under Trio, on one of
+    its worker threads (``trio.to_thread.run_sync``, which waits for the call
+    when cancelled too); under any other loop, in place.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        trio: Any = sys.modules.get("trio")  # imported by whoever runs a Trio loop
+        if trio is not None and trio.lowlevel.in_trio_run():
+            return cast("_T", await trio.to_thread.run_sync(call))
+        return call()
+    done = loop.run_in_executor(None, call)
     try:
         return await asyncio.shield(done)
     except asyncio.CancelledError:
