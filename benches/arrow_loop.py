@@ -7,8 +7,8 @@ chunk) and 600 64 KiB JSON payloads, with 0, 1 and 2 decoding threads, two ways:
 - ``off loop``: ``sseflow.arrow.aiter_batches`` as it is: the calls that may wait for a
   decoding thread run on the loop's default executor;
 - ``on loop``: the same reader with every call on the loop, as ``aiter_batches`` read
-  before (``aiter_events`` with the sync reader's ``_Waiting`` parser, which it does not
-  recognise).
+  before (``aiter_events`` with the sync reader's ``_Waiting`` wrapper of the parser, which
+  it does not recognise).
 
 For each: the best time of 5 reads; and, in one read with a profile hook on the loop's
 thread, how many times that thread blocked (voluntary context switches, from
@@ -57,8 +57,9 @@ async def _source(chunks: Collection[bytes]) -> AsyncIterator[bytes]:
 def reader(chunks: Collection[bytes], on_loop: bool, **options: Any) -> AsyncIterator[RecordBatch]:
     if not on_loop:
         return aiter_batches(_source(chunks), **options)
-    parser = BatchParser(**options)
-    wrapped = _Waiting(parser) if options.get("decode_threads") else parser
+    # Not a BatchParser to aiter_events, which drives those off the loop now; without
+    # threads, it only forwards the calls.
+    wrapped = _Waiting(BatchParser(**options))
     events = sseflow.aiter_events(_source(chunks), parser_factory=lambda: wrapped)  # type: ignore[arg-type,return-value]
     return events  # type: ignore[return-value]
 

@@ -226,7 +226,10 @@ def aiter_events(
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` when the
             stream ends inside an event, instead of dropping that event.
         parser_factory: makes the one parser every byte goes through
-            (default: :class:`sseflow.Parser`); use it to set limits.
+            (default: :class:`sseflow.Parser`); use it to set limits. A
+            ``sseflow.arrow.BatchParser`` is driven as ``aiter_batches``
+            drives it: its calls that may wait for its decoding threads run
+            off the event loop.
 
     Returns:
         An async iterator of :class:`sseflow.Event`.

@@ -255,10 +255,10 @@ def aiter_batches(
         An async iterator of :class:`RecordBatch`: each chunk's batches come
         out before the next chunk is read. With ``decode_threads``, the calls
         that may wait for the decoding threads run on the loop's default
-        executor, so the loop runs meanwhile; the batches and errors are those
-        :func:`iter_batches` gives from a live source. A cancelled consumer
-        first lets the call on a thread end (once the batches in flight are
-        decoded).
+        executor (under Trio, on its worker threads), so the loop runs
+        meanwhile; the batches and errors are those :func:`iter_batches`
+        gives from a live source. A cancelled consumer first lets the call
+        on a thread end (once the batches in flight are decoded).
     """
     # Every async source is live; the reader hands each chunk's batches out before
     # reading on, waiting for them off the event loop (sseflow.arrow._offload).
