@@ -224,13 +224,18 @@ def test_cancelling_the_consumer_leaves_no_thread_in_the_parser() -> None:
     chunks = [events(0, 300), events(300, 30_300), events(30_300, 30_400)]
     got: list[RecordBatch] = []
 
+    cancelled = threading.Event()
+
     async def run() -> None:
         loop = asyncio.get_running_loop()
         started = asyncio.Event()
 
-        def on_start() -> None:  # a call after the first chunk's batches came
-            if got:
+        def on_start() -> None:
+            # The first call after the first chunk's batches came holds its thread until
+            # the task was cancelled, so that the cancel comes while the call runs.
+            if got and not started.is_set():
                 loop.call_soon_threadsafe(started.set)
+                cancelled.wait()
 
         with Ticker() as ticker:
             executor = NotingExecutor(ticker, on_start)
@@ -242,9 +247,12 @@ def test_cancelling_the_consumer_leaves_no_thread_in_the_parser() -> None:
 
             task = loop.create_task(consume())
             waiting = loop.create_task(started.wait())
-            await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)
-            assert not task.done(), "no call was made off the loop"
-            task.cancel()  # while the big chunk is parsed on a thread
+            try:
+                await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)
+                assert not task.done(), "no call was made off the loop"
+                task.cancel()  # while the big chunk is parsed on a thread
+            finally:
+                cancelled.set()
             with pytest.raises(asyncio.CancelledError):
                 await task
             assert executor.running == 0
