@@ -311,6 +311,7 @@ impl<'c> ChunkText<'c> {
     }
 
     /// `bytes` as text, if they lie in the chunk's valid prefix.
+    #[inline(always)]
     fn slice(&mut self, bytes: &[u8]) -> Option<&'c str> {
         // Where `bytes` starts in the chunk, if it does: the data borrows
         // either from the chunk or from the parser, never from both.

@@ -115,6 +115,7 @@ impl Dictionary {
 
     /// A row of the value whose stream bytes are `bytes`: `text` decodes them,
     /// and is called only when the previous row's value differs.
+    #[inline]
     fn push<'a>(&mut self, bytes: &[u8], text: impl FnOnce() -> Cow<'a, str>) {
         if let Some(nulls) = &mut self.nulls {
             nulls.push(false);
@@ -308,6 +309,7 @@ impl Columns {
         self.layout.large_data || self.data_bytes() + data <= MAX_UTF8_BYTES
     }
 
+    #[inline(always)]
     pub(crate) fn push(&mut self, row: Row<'_>) {
         let Row {
             event,

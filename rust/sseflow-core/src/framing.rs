@@ -152,6 +152,12 @@ impl Framer {
         self.bom == Bom::Done && !self.after_cr && self.line.is_empty()
     }
 
+    /// Makes `bytes`, searched already and within the limit, the open line
+    /// (the framer is at rest).
+    pub(crate) fn open_line(&mut self, bytes: &[u8]) {
+        self.copy_into_line(bytes);
+    }
+
     /// The longest line the limit allows.
     pub(crate) fn longest_line(&self) -> usize {
         self.limit.map_or(usize::MAX, |(_, _, bound)| bound)

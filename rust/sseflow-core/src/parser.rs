@@ -10,7 +10,7 @@ use crate::error::{Error, Limit};
 use crate::event::{EndOfStream, Event, Item};
 use crate::framing::{Framed, Framer};
 use crate::interpret::{Found, Interpreter, LineAt};
-use crate::whole;
+use crate::whole::{self, Stop};
 
 /// What one call to [`Parser::parse`] did.
 #[derive(Debug)]
@@ -189,7 +189,8 @@ impl Parser {
     /// `parse`, it gives the same events and state as `parse` alone.
     ///
     /// It takes blocks that lie whole in `input`, with LF line ends and at
-    /// most one `data` line, and no comment when comments are returned; it
+    /// most one `data` line, and no comment when comments are returned; and
+    /// when `input` ends inside a block's first line, that line's start. It
     /// never raises a limit error (the block that would is left to `parse`).
     pub fn parse_whole(
         &mut self,
@@ -205,15 +206,23 @@ impl Parser {
         }
         let bounds = self.interpreter.bounds(self.framer.longest_line());
         let mut pos = 0;
-        while let Some(block) = whole::block(input, pos, &bounds, &mut self.framer.scanned) {
-            pos = block.end;
-            if let Some(event) = self.interpreter.whole(input, &block) {
-                if !each(event, pos) {
-                    break;
+        loop {
+            match whole::block(input, pos, &bounds, &mut self.framer.scanned) {
+                Ok(block) => {
+                    pos = block.end;
+                    if let Some(event) = self.interpreter.whole(input, &block) {
+                        if !each(event, pos) {
+                            return pos;
+                        }
+                    }
                 }
+                Err(Stop::OpenLine) => {
+                    self.framer.open_line(&input[pos..]);
+                    return input.len();
+                }
+                Err(Stop::Elsewhere) => return pos,
             }
         }
-        pos
     }
 
     /// Refuses this and all further input; drops what was buffered.

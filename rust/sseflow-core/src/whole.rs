@@ -12,7 +12,9 @@
 //! general path, which then reads it from the same state: one with a CR, a
 //! second `data` line (the values would need joining), a comment that is to be
 //! returned, a line or data past a limit (the error is the general path's to
-//! raise), or one cut by the end of the slice.
+//! raise), or one cut by the end of the slice. When the slice ends inside a
+//! block's first line, that line's start is handed to the framer as the open
+//! line, so that a long line is searched once, as on the general path.
 
 use crate::field::{self, Line, Name};
 use std::ops::Range;
@@ -71,6 +73,16 @@ pub(crate) struct Bounds {
     pub(crate) comments: bool,
 }
 
+/// Why the lane took no block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The slice ends inside the block's first line, within the line limit:
+    /// the rest of the slice is the start of that line (searched already).
+    OpenLine,
+    /// The block is left to the general path.
+    Elsewhere,
+}
+
 /// The block starting at `start`, if it lies whole in `input` and the lane
 /// takes it. Every byte searched for a line end is counted in `scanned`.
 #[inline]
@@ -79,44 +91,52 @@ pub(crate) fn block(
     start: usize,
     bounds: &Bounds,
     scanned: &mut u64,
-) -> Option<Block> {
+) -> Result<Block, Stop> {
     let mut block = Block::default();
     let mut pos = start;
     loop {
         let rest = &input[pos..];
         // A blank line, one in every block, is seen at its first byte.
         let found = match rest.first() {
-            None => return None,
+            None => return Err(Stop::Elsewhere),
             Some(b'\n') => {
                 *scanned += 1;
                 block.end = pos + 1;
-                return Some(block);
+                return Ok(block);
             }
             Some(_) => bounds.line_ends.find(rest),
         };
         let len = match found {
             Some(len) if rest[len] == b'\n' => len,
-            // A CR ends the line, or the slice ends inside it.
-            _ => {
-                *scanned += found.map_or(rest.len(), |len| len + 1) as u64;
-                return None;
+            Some(cr) => {
+                *scanned += cr as u64 + 1;
+                return Err(Stop::Elsewhere);
+            }
+            None => {
+                *scanned += rest.len() as u64;
+                let open = pos == start && rest.len() <= bounds.line;
+                return Err(if open {
+                    Stop::OpenLine
+                } else {
+                    Stop::Elsewhere
+                });
             }
         };
         *scanned += len as u64 + 1;
         if len > bounds.line {
-            return None;
+            return Err(Stop::Elsewhere);
         }
         let line = &rest[..len];
         match field::classify(line) {
             // (A line here is never blank: that is seen at its first byte.)
-            Line::Blank => return None,
-            Line::Comment(_) if bounds.comments => return None,
+            Line::Blank => return Err(Stop::Elsewhere),
+            Line::Comment(_) if bounds.comments => return Err(Stop::Elsewhere),
             Line::Comment(_) => {}
             Line::Field(name, value) => {
                 let range = pos + value..pos + len;
                 match name {
                     Name::Data if block.data.is_some() || range.len() >= bounds.data => {
-                        return None;
+                        return Err(Stop::Elsewhere);
                     }
                     Name::Data => block.data = Some(range),
                     Name::Event => block.event_type = Some(range),
