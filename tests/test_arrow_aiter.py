@@ -148,12 +148,16 @@ def test_the_loop_runs_while_the_parser_waits_and_the_batches_are_the_sync_ones(
     assert arrow(list(iter_batches(chunks, **OPTIONS))) == want  # recorded: read on, the same
 
 
-def test_many_threads_and_an_inferred_type_give_the_sync_batches() -> None:
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+def test_many_threads_an_inferred_type_and_any_buffer_give_the_sync_batches(kind: type) -> None:
+    """Chunks of each buffer type, their sizes taken for ``may_wait``; a mutable one is
+    copied by the feed that lets go of the interpreter."""
     chunks = chunks_of(12_000, 3_000)
     options = {**OPTIONS, "json_schema": "infer", "decode_threads": 3, "offsets": True}
 
     async def run() -> list[RecordBatch]:
-        return [batch async for batch in aiter_batches(alive(chunks), **options)]
+        source = alive([kind(chunk) for chunk in chunks])
+        return [batch async for batch in aiter_batches(source, **options)]
 
     assert arrow(asyncio.run(run())) == arrow(list(iter_batches(live(chunks), **options)))
 
