@@ -291,10 +291,11 @@ impl PyBatchParser {
     /// An estimate from the batch sizes and the batches in flight (always
     /// ``False`` without ``decode_threads`` or ``json_schema``): after the
     /// first, each batch a chunk cuts takes ``batch_rows`` events of 6 bytes
-    /// at least, or ``batch_bytes`` of the chunk's bytes. A row's text also
-    /// counts its event type and ID, so a stream of IDs long against its
-    /// events can make a call wait when this said not. An event loop runs
-    /// the calls for which it says ``True`` on a worker thread.
+    /// at least, or ``batch_bytes`` of text: the chunk's bytes, and for each
+    /// of its events at most, the ``message`` type and the current ID, which
+    /// rows repeat. An ID that the chunk sets longer (or a longer
+    /// ``default_event``) can make a call wait when this said not. An event
+    /// loop runs the calls for which it says ``True`` on a worker thread.
     ///
     /// >>> parser = BatchParser(json_schema="infer", decode_threads=1)
     /// >>> parser.may_wait(100), parser.may_wait(2 * 1024 * 1024)

@@ -11,6 +11,11 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+/// The bytes a row's default event type, `message`, adds to its text, for the
+/// estimate of [`BatchParser::may_wait`] (a longer configured default can make
+/// it short, as a longer ID can).
+const DEFAULT_TYPE_BYTES: usize = 7;
+
 /// When batches are cut, which columns they have, and how data is decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -246,19 +251,23 @@ impl BatchParser {
     /// may cut a batch while one per thread and one more are in flight.
     ///
     /// An estimate: after the first, each batch a chunk cuts takes `batch_rows`
-    /// new events, of 6 bytes at least, or `batch_bytes` of new text, taken here
-    /// as the chunk's bytes; a row's text also counts its event type and ID,
-    /// so a stream of long IDs can make a small chunk wait when this said not.
+    /// new events, of 6 bytes at least, or `batch_bytes` of new text: the
+    /// chunk's bytes, and for each of its events at most, the default event
+    /// type and the current ID, which rows repeat. An ID that the chunk sets
+    /// longer can still make it wait when this said not.
     pub fn may_wait(&self, len: usize) -> bool {
         let batches = &self.batches;
         if batches.threads == 0 || batches.json.is_none() {
             return false;
         }
+        let events = len / 6 + 1;
+        let repeated = DEFAULT_TYPE_BYTES + self.parser.last_event_id().len();
+        let text = len.saturating_add(events.saturating_mul(repeated));
         let per_cut = batches
             .batch_rows
             .saturating_mul(6)
             .min(batches.batch_bytes);
-        let cuts = 1 + len / per_cut.max(1);
+        let cuts = 1 + text / per_cut.max(1);
         self.in_flight() + cuts > batches.threads + 1
     }
 
@@ -467,6 +476,28 @@ mod tests {
             rows.extend(column.iter().map(|value| value.unwrap().to_owned()));
         }
         rows
+    }
+
+    /// A row repeats the current ID in its text, so a long one makes a chunk
+    /// that would not have cut a batch cut many.
+    #[test]
+    fn may_wait_counts_the_repeated_id() {
+        let json = JsonOptions {
+            schema: crate::json::JsonSchema::Infer { rows: 10 },
+            events: None,
+            on_error: crate::OnError::Null,
+        };
+        let options = Options {
+            batch_bytes: 1000,
+            json: Some(json),
+            decode_threads: 1,
+            ..Options::default()
+        };
+        let mut parser = BatchParser::new(Config::default(), options).unwrap();
+        assert!(!parser.may_wait(600));
+        let id = "x".repeat(500);
+        parser.feed(format!("id: {id}\n\n").as_bytes()).unwrap();
+        assert!(parser.may_wait(600));
     }
 
     /// Data that lies in the chunk is a slice of the chunk's text up to its
