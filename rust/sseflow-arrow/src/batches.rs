@@ -260,14 +260,10 @@ impl BatchParser {
         if batches.threads == 0 || batches.json.is_none() {
             return false;
         }
-        let events = len / 6 + 1;
+        let events = len / 6;
         let repeated = DEFAULT_TYPE_BYTES + self.parser.last_event_id().len();
-        let text = len.saturating_add(events.saturating_mul(repeated));
-        let per_cut = batches
-            .batch_rows
-            .saturating_mul(6)
-            .min(batches.batch_bytes);
-        let cuts = 1 + text / per_cut.max(1);
+        let text = len.saturating_add((events + 1).saturating_mul(repeated));
+        let cuts = 1 + (events / batches.batch_rows).max(text / batches.batch_bytes.max(1));
         self.in_flight() + cuts > batches.threads + 1
     }
 
