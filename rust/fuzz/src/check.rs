@@ -17,7 +17,13 @@ fn limits(plan: &Plan<'_>) -> Limits {
 pub fn never_panics(input: &[u8]) {
     let plan = Plan::decode(input);
     for lane in [false, true] {
-        run_steps(plan.config(), limits(&plan), &plan.chunks(), lane, |_, _, _| {});
+        run_steps(
+            plan.config(),
+            limits(&plan),
+            &plan.chunks(),
+            lane,
+            |_, _, _| {},
+        );
     }
 }
 
