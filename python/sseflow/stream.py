@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import sys
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -225,7 +226,10 @@ def aiter_events(
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` when the
             stream ends inside an event, instead of dropping that event.
         parser_factory: makes the one parser every byte goes through
-            (default: :class:`sseflow.Parser`); use it to set limits.
+            (default: :class:`sseflow.Parser`); use it to set limits. A
+            ``sseflow.arrow.BatchParser`` is driven as ``aiter_batches``
+            drives it: its calls that may wait for its decoding threads run
+            off the event loop.
 
     Returns:
         An async iterator of :class:`sseflow.Event`.
@@ -258,7 +262,21 @@ def aiter_events(
             "aiter_events() expects an async iterable of bytes or an async reader, "
             f"got {type_name(source)}{sync}"
         )
-    return _aiter_events(chunks, raise_on_truncated, new_parser(parser_factory), text_hint)
+    parser = new_parser(parser_factory)
+    if _decodes_on_threads(parser):
+        from sseflow.arrow._offload import aiter_batches_of
+
+        batches = aiter_batches_of(chunks, raise_on_truncated, parser, text_hint)  # type: ignore[arg-type]
+        return batches  # type: ignore[return-value]
+    return _aiter_events(chunks, raise_on_truncated, parser, text_hint)
+
+
+def _decodes_on_threads(parser: object) -> bool:
+    """Whether ``parser`` is an ``sseflow.arrow.BatchParser``, which some calls may make wait
+    for its decoding threads: those run off the event loop (``sseflow.arrow._offload``).
+    Checked without importing the module, which a program that made one has imported."""
+    kind = getattr(sys.modules.get("sseflow_arrow"), "BatchParser", None)
+    return isinstance(kind, type) and isinstance(parser, kind)
 
 
 async def _aiter_events(

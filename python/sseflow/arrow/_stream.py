@@ -9,7 +9,8 @@ With ``decode_threads``, a recorded source (a list or tuple of chunks, an
 in-memory buffer, a regular file) is read on while the threads decode, and
 the batches come out as they are decoded; from any other source, where the
 next chunk may be long in coming, each chunk's batches are waited for before
-reading on, so that a live stream's batch is never held back.
+reading on, so that a live stream's batch is never held back. From an async
+source, the calls that may wait run off the event loop (``sseflow.arrow._offload``).
 """
 
 from __future__ import annotations
@@ -251,9 +252,18 @@ def aiter_batches(
         options: the :class:`BatchParser` options.
 
     Returns:
-        An async iterator of :class:`RecordBatch`.
+        An async iterator of :class:`RecordBatch`: each chunk's batches come
+        out before the next chunk is read. With ``decode_threads``, the calls
+        that may wait for the decoding threads run on the loop's default
+        executor (under Trio, on its worker threads), so the loop runs
+        meanwhile; the batches and errors are those :func:`iter_batches`
+        gives from a live source. A cancelled consumer first lets the call
+        on a thread end (once the batches in flight are decoded).
     """
-    _, factory = _factory(options, source)
+    # Every async source is live; the reader hands each chunk's batches out before
+    # reading on, waiting for them off the event loop (sseflow.arrow._offload).
+    parser = BatchParser(**options)
+    factory = cast("ParserFactory", lambda: parser)
     return _async_batches(source, factory, chunk_size, raise_on_truncated)
 
 

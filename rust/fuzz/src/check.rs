@@ -16,22 +16,33 @@ fn limits(plan: &Plan<'_>) -> Limits {
 /// each step's invariants (see [`run_steps`]); nothing may panic.
 pub fn never_panics(input: &[u8]) {
     let plan = Plan::decode(input);
-    run_steps(plan.config(), limits(&plan), &plan.chunks(), |_, _, _| {});
+    for lane in [false, true] {
+        run_steps(
+            plan.config(),
+            limits(&plan),
+            &plan.chunks(),
+            lane,
+            |_, _, _| {},
+        );
+    }
 }
 
 /// The stream fed whole (through `feed`/`next_item`) and fed in the
-/// planned chunks (through `parse`) gives the same items, last event ID,
-/// retry, end report and, with limits, the same error after the same items.
+/// planned chunks (through `parse`, with and without the fast lane) gives
+/// the same items, last event ID, retry, end report and, with limits, the
+/// same error after the same items.
 pub fn chunking_invariance(input: &[u8]) {
     let plan = Plan::decode(input);
     let limits = limits(&plan);
     let whole = run_feed(plan.config(), limits, &[plan.stream]);
-    let chunked = run_steps(plan.config(), limits, &plan.chunks(), |_, _, _| {});
-    assert_eq!(error_kind(whole.error), error_kind(chunked.error), "error");
-    assert_eq!(whole.items, chunked.items, "items");
-    assert_eq!(whole.last_event_id, chunked.last_event_id, "last event ID");
-    assert_eq!(whole.retry, chunked.retry, "retry");
-    assert_eq!(whole.end, chunked.end, "end of stream");
+    for lane in [false, true] {
+        let chunked = run_steps(plan.config(), limits, &plan.chunks(), lane, |_, _, _| {});
+        assert_eq!(error_kind(whole.error), error_kind(chunked.error), "error");
+        assert_eq!(whole.items, chunked.items, "items (lane: {lane})");
+        assert_eq!(whole.last_event_id, chunked.last_event_id, "last event ID");
+        assert_eq!(whole.retry, chunked.retry, "retry");
+        assert_eq!(whole.end, chunked.end, "end of stream");
+    }
 }
 
 fn text_items(items: &[Owned]) -> Vec<TextItem> {
@@ -41,7 +52,8 @@ fn text_items(items: &[Owned]) -> Vec<TextItem> {
 /// Without limits, the parser fed in the planned chunks agrees with the
 /// reference interpreter: after every chunk on the prefix fed so far (items,
 /// last event ID, retry, and `end_of_stream()`), and at the end on the
-/// whole stream (with `finish()`).
+/// whole stream (with `finish()`). The parser is driven with the fast lane
+/// (`chunking_invariance` compares it with the general path alone).
 pub fn differential(input: &[u8]) {
     let plan = Plan::decode(input).without_limits();
     let stream = plan.stream;
@@ -49,6 +61,7 @@ pub fn differential(input: &[u8]) {
         plan.config(),
         limits(&plan),
         &plan.chunks(),
+        true,
         |parser, items, fed| {
             let expected = interpret(&stream[..fed], plan.comments);
             let prefix = &stream[..fed];

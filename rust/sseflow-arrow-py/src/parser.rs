@@ -36,8 +36,10 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 /// interpreter. The batches are the same, in the same order; iterating yields
 /// the ones decoded so far and never waits, :meth:`wait`, :meth:`flush` and
 /// :meth:`close` wait for the ones in flight; a batch :meth:`feed` cuts while
-/// N + 1 are in flight waits for room, letting other Python threads run. An inferred type is settled by
-/// the first batch, decoded in the call that cuts it.
+/// N + 1 are in flight waits for room, letting other Python threads run
+/// (:meth:`may_wait` says which calls may; ``sseflow.arrow.aiter_batches``
+/// runs those off the event loop). An inferred type is settled by the first
+/// batch, decoded in the call that cuts it.
 ///
 /// >>> parser = BatchParser()
 /// >>> parser.feed(b"data: hel")
@@ -280,6 +282,26 @@ impl PyBatchParser {
     #[getter]
     fn schema(&self, py: Python<'_>) -> Option<PySchema> {
         self.inner(py).schema().map(|schema| PySchema { schema })
+    }
+
+    /// Whether :meth:`feed` (or :meth:`parse`) of ``size`` bytes may wait for a
+    /// decoding thread to make room: a call that may, lets go of the
+    /// interpreter meanwhile; one that may not, keeps it.
+    ///
+    /// An estimate from the batch sizes and the batches in flight (always
+    /// ``False`` without ``decode_threads`` or ``json_schema``): after the
+    /// first, each batch a chunk cuts takes ``batch_rows`` events of 6 bytes
+    /// at least, or ``batch_bytes`` of text: the chunk's bytes, and for each
+    /// of its events at most, the ``message`` type and the current ID, which
+    /// rows repeat. An ID that the chunk sets longer (or a longer
+    /// ``default_event``) can make a call wait when this said not. An event
+    /// loop runs the calls for which it says ``True`` on a worker thread.
+    ///
+    /// >>> parser = BatchParser(json_schema="infer", decode_threads=1)
+    /// >>> parser.may_wait(100), parser.may_wait(2 * 1024 * 1024)
+    /// (False, True)
+    fn may_wait(&self, py: Python<'_>, size: usize) -> bool {
+        self.inner(py).may_wait(size)
     }
 
     /// Batches cut and handed to the decoding threads, not yet ready.

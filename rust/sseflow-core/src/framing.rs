@@ -145,6 +145,24 @@ impl Framer {
         clear(&mut self.line);
     }
 
+    /// Whether a new line starts with the next slice: past the BOM, with no
+    /// line open and no CR whose LF may follow.
+    #[inline]
+    pub(crate) fn at_rest(&self) -> bool {
+        self.bom == Bom::Done && !self.after_cr && self.line.is_empty()
+    }
+
+    /// Makes `bytes`, searched already and within the limit, the open line
+    /// (the framer is at rest).
+    pub(crate) fn open_line(&mut self, bytes: &[u8]) {
+        self.copy_into_line(bytes);
+    }
+
+    /// The longest line the limit allows.
+    pub(crate) fn longest_line(&self) -> usize {
+        self.limit.map_or(usize::MAX, |(_, _, bound)| bound)
+    }
+
     /// Whether the stream stopped inside a line that is neither empty nor a
     /// comment (the standard discards it at the end).
     pub(crate) fn inside_line(&self) -> bool {

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::{Error, Limit};
 use crate::event::{Comment, Event};
 use crate::field::{self, Line, Name};
+use crate::whole::{Block, Bounds, LineEnds};
 use std::ops::Range;
 
 /// Where a line to interpret lies.
@@ -157,10 +158,7 @@ impl Interpreter {
             Name::Id => {
                 if field::sets_id(value_bytes) {
                     self.in_event = true;
-                    self.id_set = true;
-                    self.id_buffer.clear();
-                    self.id_buffer.extend_from_slice(value_bytes);
-                    self.copied += value_bytes.len() as u64;
+                    self.set_id(value_bytes);
                 }
             }
             Name::Retry => {
@@ -206,18 +204,7 @@ impl Interpreter {
 
     /// A blank line: the standard's dispatch, if the data buffer is not empty.
     fn dispatch(&mut self) -> Option<Found> {
-        if self.id_set {
-            self.id_set = false;
-            // Into the string's own buffer: a stream whose every event has a new
-            // ID would otherwise allocate (and free) a string per event.
-            self.last_event_id.clear();
-            match std::str::from_utf8(&self.id_buffer) {
-                Ok(id) => self.last_event_id.push_str(id),
-                Err(_) => self
-                    .last_event_id
-                    .push_str(&String::from_utf8_lossy(&self.id_buffer)),
-            }
-        }
+        self.settle_id();
         self.in_event = false;
         let retry = self.block_retry.take();
         let data = match self.pending.take() {
@@ -230,6 +217,70 @@ impl Interpreter {
         };
         self.dispatched = true;
         Some(Found::Event { data, retry })
+    }
+
+    /// What the fast lane may take: data within the event limit, and no
+    /// comment when comments are returned.
+    pub(crate) fn bounds(&self, line: usize) -> Bounds {
+        Bounds {
+            line_ends: LineEnds::new(),
+            line,
+            data: self.max_event_size.unwrap_or(usize::MAX),
+            comments: self.comments,
+        }
+    }
+
+    /// Whether no field awaits a blank line: a block read from here on starts
+    /// from the standard's empty buffers. (After [`begin`](Interpreter::begin).)
+    #[inline]
+    pub(crate) fn at_rest(&self) -> bool {
+        !self.in_event && self.block_retry.is_none() && !self.dispatched
+    }
+
+    /// A whole block of `input` from the fast lane (`whole.rs`), read from
+    /// rest: its fields are applied as its lines would have been, then it is
+    /// dispatched. The event borrows its type and data from `input`.
+    #[inline]
+    pub(crate) fn whole<'a>(&'a mut self, input: &'a [u8], block: &Block) -> Option<Event<'a>> {
+        if let Some(id) = &block.id {
+            // Straight into the string: the buffer is read only after a field
+            // sets it again.
+            set_text(&mut self.last_event_id, &input[id.clone()]);
+            self.copied += id.len() as u64;
+        }
+        if block.retry.is_some() {
+            self.retry = block.retry;
+        }
+        // With no data line the data buffer is empty: nothing is dispatched.
+        let data = &input[block.data.clone()?];
+        let event_type = block
+            .event_type
+            .clone()
+            .map_or(&[][..], |range| &input[range]);
+        Some(Event {
+            event_type,
+            default_event: self.default_event.as_deref(),
+            data,
+            id: &self.last_event_id,
+            retry: block.retry,
+        })
+    }
+
+    /// An `id` value that sets the last event ID buffer.
+    fn set_id(&mut self, value: &[u8]) {
+        self.id_set = true;
+        self.id_buffer.clear();
+        self.id_buffer.extend_from_slice(value);
+        self.copied += value.len() as u64;
+    }
+
+    /// The dispatch's first step: the last event ID string becomes the buffer.
+    fn settle_id(&mut self) {
+        if !self.id_set {
+            return;
+        }
+        self.id_set = false;
+        set_text(&mut self.last_event_id, &self.id_buffer);
     }
 
     /// A comment to return, its text starting at `text` in the line.
@@ -327,5 +378,16 @@ impl Interpreter {
         self.block_retry = None;
         self.in_event = false;
         self.dispatched = false;
+    }
+}
+
+/// Sets `text` to `bytes` decoded, malformed sequences replaced, in the
+/// string's own buffer: a stream whose every event has a new ID would
+/// otherwise allocate (and free) a string per event.
+fn set_text(text: &mut String, bytes: &[u8]) {
+    text.clear();
+    match std::str::from_utf8(bytes) {
+        Ok(id) => text.push_str(id),
+        Err(_) => text.push_str(&String::from_utf8_lossy(bytes)),
     }
 }

@@ -28,14 +28,20 @@
 //!
 //! [`Parser::parse`] is the lower-level step behind [`Feed`]: it returns one
 //! item and how many bytes it consumed, for callers that manage the input
-//! themselves.
+//! themselves. [`Parser::parse_whole`] is a fast lane beside it, for callers
+//! that take many events at a time (the Arrow batch builder): it hands over
+//! the run of common, whole blocks at the start of the input in one pass each,
+//! and leaves the rest to `parse`.
 //!
 //! # Where each rule lives
 //!
 //! The standard's two steps are two modules: line framing (`framing.rs`,
 //! "parsing an event stream") finds lines; line interpretation
 //! (`interpret.rs`, "interpreting an event stream") acts on them.
-//! `parser.rs` joins them, one code path per line. The pure-Python reference
+//! `parser.rs` joins them, one code path per line. The fast lane (`whole.rs`)
+//! frames whole blocks of the common shape itself, classifies their lines with
+//! `field::classify` and hands each block to `Interpreter::whole`, which applies
+//! its fields as the lines would be; it leaves every other block to that path. The pure-Python reference
 //! (`python/sseflow/reference.py`) keeps the same rules in the functions named
 //! here; the tests hold both to them.
 //!
@@ -67,6 +73,7 @@ mod field;
 mod framing;
 mod interpret;
 mod parser;
+mod whole;
 
 pub use config::Config;
 pub use error::{Error, Limit};

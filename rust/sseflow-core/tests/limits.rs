@@ -2,8 +2,44 @@
 
 use sseflow_core::{Config, EndOfStream, Error, Item, Limit, Parser};
 
-/// Feeds `chunks`, returning the data of the events and the first error.
+/// Feeds `chunks`, returning the data of the events and the first error; the
+/// fast lane (`Parser::parse_whole`) taking what it can gives the same.
 fn run(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
+    let fed = run_feed(config.clone(), chunks);
+    assert_eq!(run_whole(config, chunks), fed, "the fast lane disagrees");
+    fed
+}
+
+/// [`run`] by the fast lane and `Parser::parse` in turns.
+fn run_whole(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
+    let mut parser = Parser::with_config(config);
+    let mut events = Vec::new();
+    for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        loop {
+            let consumed = parser.parse_whole(rest, |event, _| {
+                events.push(event.data().into_owned());
+                true
+            });
+            rest = &rest[consumed..];
+            match parser.parse(rest) {
+                Ok(step) => {
+                    rest = &rest[step.consumed..];
+                    match step.item {
+                        Some(Item::Event(event)) => events.push(event.data().into_owned()),
+                        Some(Item::Comment(_)) => {}
+                        None => break,
+                    }
+                }
+                Err(error) => return (events, Some(error)),
+            }
+        }
+    }
+    (events, None)
+}
+
+/// [`run`] by `Parser::feed`.
+fn run_feed(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
     let mut parser = Parser::with_config(config);
     let mut events = Vec::new();
     for chunk in chunks {

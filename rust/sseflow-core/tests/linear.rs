@@ -18,6 +18,29 @@ fn feed_in_chunks(parser: &mut Parser, input: &[u8], size: usize) -> Vec<Vec<u8>
     data
 }
 
+/// [`feed_in_chunks`] by the fast lane (`Parser::parse_whole`) and
+/// `Parser::parse` in turns, as the Arrow batch builder drives a parser.
+fn lane_in_chunks(parser: &mut Parser, input: &[u8], size: usize) -> Vec<Vec<u8>> {
+    let mut data = Vec::new();
+    for chunk in input.chunks(size) {
+        let mut rest = chunk;
+        loop {
+            rest = &rest[parser.parse_whole(rest, |event, _| {
+                data.push(event.data_bytes().to_vec());
+                true
+            })..];
+            let step = parser.parse(rest).unwrap();
+            rest = &rest[step.consumed..];
+            match step.item {
+                None => break,
+                Some(Item::Event(event)) => data.push(event.data_bytes().to_vec()),
+                Some(Item::Comment(_)) => {}
+            }
+        }
+    }
+    data
+}
+
 /// A stream of one event whose single data line holds `len` bytes.
 fn long_data_event(len: usize) -> Vec<u8> {
     let mut input = Vec::with_capacity(len + 8);
@@ -61,6 +84,60 @@ fn long_line_one_byte_chunks() {
 #[test]
 fn long_line_4k_chunks() {
     check_long_line(20 * 1024 * 1024, 4096);
+}
+
+/// The fast lane hands the start of a line the chunk ends in to the framer:
+/// a long line is searched once, as on the general path.
+#[test]
+fn the_lane_searches_a_long_line_once() {
+    let input = long_data_event(4 << 20);
+    for size in [1, 4096, 65536] {
+        let mut parser = Parser::new();
+        let data = lane_in_chunks(&mut parser, &input, size);
+        assert_eq!(data.len(), 1);
+        assert_eq!(data[0].len(), 4 << 20);
+        assert_eq!(
+            parser.work().scanned,
+            input.len() as u64,
+            "{size}-byte chunks"
+        );
+    }
+}
+
+/// The fast lane reads a chunk of whole blocks once, and copies only IDs;
+/// a block cut by the end of a chunk is searched again by the general path,
+/// but never more than once.
+#[test]
+fn the_lane_reads_whole_blocks_once() {
+    let mut input = Vec::new();
+    let mut id_bytes = 0;
+    for n in 0..50_000 {
+        let id = n.to_string();
+        let kind = if n % 3 == 0 { "tick" } else { "tock" };
+        input.extend_from_slice(
+            format!("event: {kind}\nid: {id}\n: note\ndata: payload {n}\n\n").as_bytes(),
+        );
+        id_bytes += id.len();
+    }
+    let mut parser = Parser::new();
+    let data = lane_in_chunks(&mut parser, &input, input.len());
+    assert_eq!(data.len(), 50_000);
+    assert_eq!(data[49_999], b"payload 49999");
+    assert_eq!(parser.last_event_id(), "49999");
+    assert_eq!(parser.work().scanned, input.len() as u64);
+    // The first block is the general path's (a BOM could still come), which
+    // copies its type, "tick", as well.
+    assert_eq!(parser.work().copied, id_bytes as u64 + 4);
+
+    let size = 16 * 1024;
+    let mut parser = Parser::new();
+    assert_eq!(lane_in_chunks(&mut parser, &input, size), data);
+    let (fed, block) = (input.len() as u64, 60);
+    let again = parser.work().scanned - fed;
+    assert!(
+        again <= fed.div_ceil(size as u64) * block,
+        "searched {again} bytes again"
+    );
 }
 
 /// Several long lines, data and not, with CRLF line ends, in odd-sized

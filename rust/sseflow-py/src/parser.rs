@@ -221,6 +221,27 @@ fn parse_chunk<'py>(
     mut keep: impl FnMut(Bound<'py, PyAny>) -> PyResult<()>,
 ) -> PyResult<()> {
     loop {
+        // The fast lane first, for the whole blocks it takes.
+        let mut failed = None;
+        let consumed = core.parse_whole(chunk, |event, _| {
+            match strings
+                .event(py, &event)
+                .and_then(|event| keep(event.into_any()))
+            {
+                Ok(()) => true,
+                Err(error) => {
+                    failed = Some(error);
+                    false
+                }
+            }
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        chunk = &chunk[consumed..];
+        if consumed > 0 && chunk.is_empty() {
+            return Ok(());
+        }
         let step = core
             .parse(chunk)
             .map_err(|error| errors::to_py(py, error))?;

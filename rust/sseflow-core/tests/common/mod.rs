@@ -133,13 +133,51 @@ pub fn run_parse(comments: bool, chunks: &[&[u8]]) -> Outcome {
     finish(parser, items)
 }
 
-/// Runs both APIs over the chunks, checks they agree, and returns the outcome.
+/// Drives [`Parser::parse_whole`] and [`Parser::parse`] in turns over the
+/// chunks, as a batch builder does, checking what the fast lane reports.
+pub fn run_whole(comments: bool, chunks: &[&[u8]]) -> Outcome {
+    let mut parser = parser(comments);
+    let mut items = Vec::new();
+    for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        loop {
+            let mut ends = Vec::new();
+            let consumed = parser.parse_whole(rest, |event, end| {
+                items.push(Got::Event(event.to_owned_event()));
+                ends.push(end);
+                true
+            });
+            assert!(consumed <= rest.len(), "the lane consumed past its input");
+            // Each event ends at the LF of its blank line, within what was consumed.
+            for (i, &end) in ends.iter().enumerate() {
+                assert!(end <= consumed && (i == 0 || ends[i - 1] < end));
+                assert_eq!(&rest[end - 2..end], b"\n\n", "an event ends at {end}");
+            }
+            rest = &rest[consumed..];
+            let step = parser.parse(rest).expect("a live parser refused input");
+            rest = &rest[step.consumed..];
+            match step.item {
+                None => break,
+                Some(item) => items.push(Got::from_item(item)),
+            }
+        }
+    }
+    finish(parser, items)
+}
+
+/// Runs the three ways of driving a parser over the chunks, checks they
+/// agree, and returns the outcome.
 pub fn run(comments: bool, chunks: &[&[u8]]) -> Outcome {
     let fed = run_feed(comments, chunks);
     let parsed = run_parse(comments, chunks);
     assert_eq!(
         fed, parsed,
         "Feed and the raw parse loop disagree on {chunks:?}"
+    );
+    let laned = run_whole(comments, chunks);
+    assert_eq!(
+        fed, laned,
+        "the fast lane changed what is parsed from {chunks:?}"
     );
     fed
 }
