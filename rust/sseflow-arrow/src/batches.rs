@@ -112,7 +112,7 @@ impl BatchParser {
         let mut batches = Batches {
             batch_rows: options.batch_rows,
             batch_bytes: options.batch_bytes,
-            columns: Columns::new(options.layout),
+            columns: Columns::new(options.layout, options.batch_rows, options.batch_bytes),
             json,
             schema: None,
             ready: VecDeque::new(),

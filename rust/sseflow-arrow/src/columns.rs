@@ -244,6 +244,10 @@ fn retry_array(rows: usize, values: Vec<(usize, u64)>) -> ArrayRef {
     Arc::new(UInt64Array::new(column.into(), Some(valid.finish().into())))
 }
 
+/// The most room the stream's first batch is given for its data before any
+/// is there (see [`Columns::make_room`]).
+const FIRST_ROOM: usize = 16 << 20;
+
 /// One event, as the columns take it.
 pub(crate) struct Row<'a> {
     pub event: Event<'a>,
@@ -263,10 +267,14 @@ pub(crate) struct Columns {
     offset: Vec<u64>,
     rows: usize,
     bytes: usize,
+    /// Until the stream's first row: the batches' row and byte bounds, to
+    /// give the first batch room by.
+    first: Option<(usize, usize)>,
 }
 
 impl Columns {
-    pub(crate) fn new(layout: Layout) -> Columns {
+    /// The columns of batches cut at `batch_rows` rows or `batch_bytes` bytes.
+    pub(crate) fn new(layout: Layout, batch_rows: usize, batch_bytes: usize) -> Columns {
         let data = if layout.large_data {
             Data::Large(GenericStringBuilder::new())
         } else {
@@ -281,6 +289,7 @@ impl Columns {
             offset: Vec::new(),
             rows: 0,
             bytes: 0,
+            first: Some((batch_rows, batch_bytes)),
         }
     }
 
@@ -323,6 +332,9 @@ impl Columns {
             Some(bytes) => self.event.push(bytes, || event.event_type()),
             None => self.event.push_null(),
         }
+        if let Some((batch_rows, batch_bytes)) = self.first.take() {
+            self.make_room(batch_rows, batch_bytes, data.len());
+        }
         match &mut self.data {
             Data::Small(builder) => builder.append_value(data),
             Data::Large(builder) => builder.append_value(data),
@@ -337,6 +349,24 @@ impl Columns {
         }
         self.rows += 1;
         self.bytes += data.len() + event_type.map_or(0, <[u8]>::len) + id.len();
+    }
+
+    /// Gives the empty `data` column room for a batch cut at `batch_rows` rows
+    /// or `batch_bytes` bytes of rows like the first, of `len` data bytes (the
+    /// row that reaches `batch_bytes` is in the batch), and a sixteenth more:
+    /// the stream's first batch is then built without growing (and copying)
+    /// its buffer from nothing, as the next ones are (see [`finish_data`]).
+    /// Past [`FIRST_ROOM`] it grows as it fills.
+    fn make_room(&mut self, batch_rows: usize, batch_bytes: usize, len: usize) {
+        let bytes = batch_rows
+            .saturating_mul(len)
+            .min(batch_bytes.saturating_add(len));
+        let bytes = bytes.saturating_add(bytes / 16).min(FIRST_ROOM);
+        let rows = batch_rows.min(batch_bytes / len.max(1) + 2);
+        self.data = match self.data {
+            Data::Small(_) => Data::Small(GenericStringBuilder::with_capacity(rows, bytes)),
+            Data::Large(_) => Data::Large(GenericStringBuilder::with_capacity(rows, bytes)),
+        };
     }
 
     /// The framing arrays of the rows so far, in [`Layout::fields`] order; the
@@ -424,29 +454,42 @@ mod tests {
         }
     }
 
-    /// A batch's `data` buffer is sized from the batch before, with room to
-    /// spare: events a little longer than the last batch's fill it without
-    /// its growing (doubling, and copying itself).
-    #[test]
-    fn the_next_batch_has_room_for_a_little_more_data() {
+    /// The capacity of each batch's `data` buffer, with these options, fed
+    /// events of data of these lengths.
+    fn capacities(batch_rows: usize, batch_bytes: usize, lens: &[usize]) -> Vec<usize> {
         use crate::{BatchParser, Options};
         let options = Options {
-            batch_rows: 4,
+            batch_rows,
+            batch_bytes,
             ..Options::default()
         };
         let mut parser = BatchParser::new(sseflow_core::Config::default(), options).unwrap();
-        for len in [1000, 1000, 1000, 1000, 1010, 1020, 1030, 1040] {
+        for &len in lens {
             let event = format!("data: {}\n\n", "x".repeat(len));
             parser.feed(event.as_bytes()).unwrap();
         }
-        let capacities: Vec<usize> = std::iter::from_fn(|| parser.next_batch())
+        parser.flush().unwrap();
+        std::iter::from_fn(|| parser.next_batch())
             .map(|batch| batch.column(1).to_data().buffers()[1].capacity())
-            .collect();
-        assert_eq!(capacities.len(), 2);
-        // Room for 4,000 bytes and a sixteenth: not doubled to 8,000.
-        assert!(
-            capacities[1] <= 4250_usize.next_multiple_of(64),
-            "{capacities:?}"
+            .collect()
+    }
+
+    /// A stream's first batch has room for its rows if they are like its
+    /// first, a batch after it for the data of the batch before, each with a
+    /// sixteenth to spare: events a little longer fill them without their
+    /// buffers growing (doubling, and copying themselves).
+    #[test]
+    fn batches_have_room_for_their_data() {
+        let lens = [1000, 1010, 1020, 1030, 1040, 1050, 1060, 1070];
+        // Cut at 4 rows: room for 4,000 bytes and a sixteenth (4,250), then
+        // for the first batch's 4,060 and a sixteenth; not doubled to 8,000.
+        let room = |bytes: usize| bytes + bytes / 16;
+        assert_eq!(capacities(4, 1 << 20, &lens), [room(4000), room(4060)]);
+        // Cut at 3,000 bytes: room for 3,000 and the row past them, then
+        // for the 3,030 bytes of the first batch's 3 rows, then for 3,120.
+        assert_eq!(
+            capacities(100, 3000, &lens),
+            [room(4000), room(3030), room(3120)]
         );
     }
 
