@@ -140,6 +140,35 @@ fn the_lane_reads_whole_blocks_once() {
     );
 }
 
+/// Blocks the lane leaves to the general path, after reading some of them:
+/// each byte is still searched at most twice, whatever the chunking.
+#[test]
+fn the_lane_searches_what_it_leaves_at_most_twice() {
+    let shapes: [&[u8]; 6] = [
+        b"event: e\ndata: a\ndata: b\n\n",
+        b"event: e\nid: 1\ndata: a\r\n\r\n",
+        b"event: e\nid: 1\n",
+        b"data: a\n: comment\n\n",
+        b"id: 7\nretry: 10\nfoo: bar\n\n",
+        b"data: a\n\ndata\rdata: b\n\n",
+    ];
+    for shape in shapes {
+        let input = shape.repeat((1 << 20) / shape.len());
+        for (comments, size) in [(false, 4093), (true, 4093), (false, 1 << 20), (true, 7)] {
+            let mut parser = Parser::with_config(Config::default().comments(comments));
+            let laned = lane_in_chunks(&mut parser, &input, size);
+            let scanned = parser.work().scanned;
+            let mut plain = Parser::with_config(Config::default().comments(comments));
+            assert_eq!(laned, feed_in_chunks(&mut plain, &input, size));
+            assert!(
+                scanned <= 2 * input.len() as u64,
+                "{shape:?} in {size}-byte chunks: searched {scanned} of {}",
+                input.len()
+            );
+        }
+    }
+}
+
 /// Several long lines, data and not, with CRLF line ends, in odd-sized
 /// chunks: the work stays within a constant factor of the input. An LF that
 /// follows a CR is skipped without a search, so it may go unscanned.
