@@ -245,8 +245,9 @@ fn retry_array(rows: usize, values: Vec<(usize, u64)>) -> ArrayRef {
 }
 
 /// The most room the stream's first batch is given for its data before any
-/// is there (see [`Columns::make_room`]).
+/// is there, and the most rows (see [`Columns::make_room`]).
 const FIRST_ROOM: usize = 16 << 20;
+const FIRST_ROWS: usize = 1 << 16;
 
 /// One event, as the columns take it.
 pub(crate) struct Row<'a> {
@@ -362,7 +363,9 @@ impl Columns {
             .saturating_mul(len)
             .min(batch_bytes.saturating_add(len));
         let bytes = bytes.saturating_add(bytes / 16).min(FIRST_ROOM);
-        let rows = batch_rows.min(batch_bytes / len.max(1) + 2);
+        let rows = batch_rows
+            .min((batch_bytes / len.max(1)).saturating_add(2))
+            .min(FIRST_ROWS);
         self.data = match self.data {
             Data::Small(_) => Data::Small(GenericStringBuilder::with_capacity(rows, bytes)),
             Data::Large(_) => Data::Large(GenericStringBuilder::with_capacity(rows, bytes)),
@@ -456,7 +459,7 @@ mod tests {
 
     /// The capacity of each batch's `data` buffer, with these options, fed
     /// events of data of these lengths.
-    fn capacities(batch_rows: usize, batch_bytes: usize, lens: &[usize]) -> Vec<usize> {
+    fn capacities(batch_rows: usize, batch_bytes: usize, lens: &[usize]) -> Vec<(usize, usize)> {
         use crate::{BatchParser, Options};
         let options = Options {
             batch_rows,
@@ -470,7 +473,10 @@ mod tests {
         }
         parser.flush().unwrap();
         std::iter::from_fn(|| parser.next_batch())
-            .map(|batch| batch.column(1).to_data().buffers()[1].capacity())
+            .map(|batch| {
+                let data = batch.column(1).to_data();
+                (data.buffers()[0].capacity(), data.buffers()[1].capacity())
+            })
             .collect()
     }
 
@@ -484,13 +490,19 @@ mod tests {
         // Cut at 4 rows: room for 4,000 bytes and a sixteenth (4,250), then
         // for the first batch's 4,060 and a sixteenth; not doubled to 8,000.
         let room = |bytes: usize| bytes + bytes / 16;
-        assert_eq!(capacities(4, 1 << 20, &lens), [room(4000), room(4060)]);
+        let data = |capacities: Vec<(usize, usize)>| capacities.into_iter().map(|(_, data)| data);
+        let got: Vec<usize> = data(capacities(4, 1 << 20, &lens)).collect();
+        assert_eq!(got, [room(4000), room(4060)]);
         // Cut at 3,000 bytes: room for 3,000 and the row past them, then
         // for the 3,030 bytes of the first batch's 3 rows, then for 3,120.
-        assert_eq!(
-            capacities(100, 3000, &lens),
-            [room(4000), room(3030), room(3120)]
-        );
+        let got: Vec<usize> = data(capacities(100, 3000, &lens)).collect();
+        assert_eq!(got, [room(4000), room(3030), room(3120)]);
+        // Bounds too large to make room by: at most FIRST_ROWS rows' offsets.
+        let [(offsets, data)] = capacities(i32::MAX as usize, usize::MAX, &[0, 5])[..] else {
+            panic!("one batch");
+        };
+        assert!(offsets <= (FIRST_ROWS + 1) * 4, "{offsets}");
+        assert!(data <= 64, "{data}");
     }
 
     #[test]
