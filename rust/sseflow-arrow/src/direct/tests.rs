@@ -594,3 +594,45 @@ fn the_first_batch_shares_its_data_out_among_string_columns() {
         values.capacity()
     );
 }
+
+/// Strings longer than the pieces the decoder searches at a time
+/// (`input::RUN`), with multi-byte characters and escapes at and around the
+/// pieces' ends, and unterminated ones: read as arrow-json reads them.
+#[test]
+fn long_strings_read_in_pieces() {
+    use DataType::Utf8;
+    let fields = Fields::from(vec![nullable("s", Utf8), nullable("t", Utf8)]);
+    let kind = DataType::Struct(fields.clone());
+    let setup = Setup {
+        batch_rows: 64,
+        raise: false,
+        large: false,
+    };
+    for piece in [
+        "é",
+        "😀",
+        "\u{20000}",
+        "\\\"",
+        "\\\\",
+        "\\n",
+        "\\u00e9",
+        "\\uD83D\\uDE00",
+    ] {
+        let mut rows = Vec::new();
+        for at in (4080..4104).chain(8180..8200) {
+            let text = format!("{}{piece}{}", "x".repeat(at), "y".repeat(at % 7));
+            rows.push(format!(r#"{{"s":"{text}","t":"{piece}{text}"}}"#));
+        }
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let mut direct = super::Direct::new(&kind).expect("read");
+        assert!(direct.decode(rows.iter().copied()).is_some(), "{piece}");
+        assert_eq!(direct_differs(&fields, &rows, setup), None, "{piece}");
+        // Cut inside the string, or just before its closing quote.
+        let cut: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| [row.get(..row.len() - 3), row.get(..4096)])
+            .flatten()
+            .collect();
+        assert_eq!(direct_differs(&fields, &cut, setup), None, "{piece} cut");
+    }
+}
