@@ -137,21 +137,25 @@ def iter_events(
         LimitExceeded: a limit set on the parser was exceeded.
     """
     _check_arguments(source, chunk_size, parser_factory)
-    chunks: Iterator[Buffer]
-    text_hint = None
+    chunks, text_hint = _sync_chunks(source, chunk_size)
+    return _iter_events(chunks, raise_on_truncated, new_parser(parser_factory), text_hint)
+
+
+def _sync_chunks(source: Source, chunk_size: int) -> tuple[Iterator[Buffer], str | None]:
+    """The chunks of a checked sync source, and the hint to add to the error for a text chunk.
+
+    Raises:
+        TypeError: ``source`` is not iterable.
+    """
     # A file object is read, never iterated: iterating one splits it into lines.
     if isinstance(source, SupportsRead):
-        chunks = _read_chunks(source, chunk_size)
-        text_hint = _TEXT_FILE_HINT
-    else:
-        try:
-            chunks = iter(source)
-        except TypeError as error:
-            raise TypeError(
-                "iter_events() expects an iterable of bytes or a binary file, "
-                f"got {type_name(source)}"
-            ) from error
-    return _iter_events(chunks, raise_on_truncated, new_parser(parser_factory), text_hint)
+        return _read_chunks(source, chunk_size), _TEXT_FILE_HINT
+    try:
+        return iter(source), None
+    except TypeError as error:
+        raise TypeError(
+            f"iter_events() expects an iterable of bytes or a binary file, got {type_name(source)}"
+        ) from error
 
 
 def _iter_events(

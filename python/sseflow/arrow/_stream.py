@@ -1,9 +1,12 @@
 """Record batches from any byte source or HTTP response, sync or async.
 
-Every source goes through the readers of :mod:`sseflow` (``iter_events``, the
-httpx, requests and aiohttp wrappers) with a :class:`BatchParser` in place of
+An HTTP response goes through the readers of :mod:`sseflow` (the httpx,
+requests and aiohttp wrappers) with a :class:`BatchParser` in place of
 ``sseflow.Parser``: the same reading, content-type checks and errors, batches
-instead of events.
+instead of events. A sync iterable of chunks or a binary file is checked and
+read as ``sseflow.iter_events`` reads it, but the parser pulls the chunks itself
+(``BatchParser.parse_from``), with no Python call per chunk; the batches and
+errors are those of ``iter_events`` (tests/test_arrow_pull.py compares both).
 
 With ``decode_threads``, a recorded source (a list or tuple of chunks, an
 in-memory buffer, a regular file) is read on while the threads decode, and
@@ -19,17 +22,27 @@ import io
 import os
 import stat
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from sseflow.arrow._native import BatchParser, RecordBatch, Schema, export_stream
-from sseflow.stream import DEFAULT_CHUNK_SIZE, ParserFactory, aiter_events, iter_events
+from sseflow.errors import LimitExceeded
+from sseflow.stream import (
+    DEFAULT_CHUNK_SIZE,
+    ParserFactory,
+    _check_arguments,
+    _finish,
+    _hinted,
+    _sync_chunks,
+    aiter_events,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     from typing_extensions import Buffer
 
+    from sseflow._factory import ParserLike
     from sseflow.stream import AsyncSource, Source
 
 __all__ = ["BatchStream", "aiter_batches", "iter_batches"]
@@ -110,6 +123,10 @@ class _Waiting:
 
     def __init__(self, parser: BatchParser) -> None:
         self._parser = parser
+
+    @property
+    def parser(self) -> BatchParser:
+        return self._parser
 
     def parse(self, data: Buffer, /) -> list[RecordBatch]:
         batches = self._parser.parse(data)
@@ -221,15 +238,54 @@ def _sync_batches(
                 parser_factory=factory,
             ),
         )
-    return cast(
-        "Iterator[RecordBatch]",
-        iter_events(
-            source,
-            chunk_size=chunk_size,
-            raise_on_truncated=raise_on_truncated,
-            parser_factory=factory,
-        ),
-    )
+    _check_arguments(source, chunk_size, factory)
+    chunks, text_hint = _sync_chunks(source, chunk_size)
+    reader = cast("BatchParser | _Waiting", factory())
+    if text_hint is not None:
+        chunks = _binary(chunks, reader, text_hint)
+    return _pulled_batches(chunks, reader, raise_on_truncated)
+
+
+def _pulled_batches(
+    chunks: Iterator[Buffer], reader: BatchParser | _Waiting, raise_on_truncated: bool
+) -> Generator[RecordBatch, None, None]:
+    """What ``iter_events(chunks, parser_factory=...)`` yields, in the same order and with
+    the same errors, the parser pulling the chunks itself (``parse_from``): one call
+    for the chunks before each batch, rather than one per chunk."""
+    parser, wait = (reader.parser, True) if isinstance(reader, _Waiting) else (reader, False)
+    while True:
+        try:
+            batches = parser.parse_from(chunks, wait=wait)
+        except LimitExceeded as error:
+            failed = error
+            break
+        if not batches:
+            finish = _finish(cast("ParserLike[Any]", reader), raise_on_truncated)
+            yield from cast("Iterator[RecordBatch]", finish)
+            return
+        yield from batches
+    # As iter_events: a limit's error after the events before the offending one.
+    yield from reader.events()
+    raise failed
+
+
+def _binary(
+    chunks: Iterator[Buffer], reader: BatchParser | _Waiting, text_hint: str
+) -> Iterator[Buffer]:
+    """The reads of a file, a read of text refused as ``iter_events`` refuses it: the
+    parser's ``TypeError``, with ``text_hint``."""
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            raise _refused(reader, chunk, text_hint)
+        yield chunk
+
+
+def _refused(reader: BatchParser | _Waiting, chunk: str, text_hint: str) -> TypeError:
+    try:
+        reader.feed(chunk)  # type: ignore[arg-type]  # what it raises is the point
+    except TypeError as error:
+        return _hinted(error, chunk, text_hint)
+    raise AssertionError("feed() took a str")
 
 
 def aiter_batches(

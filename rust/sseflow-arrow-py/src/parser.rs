@@ -6,10 +6,11 @@ use crate::capsule;
 use crate::errors;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyIterator, PyString};
 use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, Layout, OnError, Options};
 use sseflow_core::Config;
 use sseflow_pyargs::{options, Bytes};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 /// An incremental Server-Sent Events parser that hands out Arrow record
@@ -56,6 +57,9 @@ pub(crate) struct PyBatchParser {
     /// A JSON error that :meth:`parse` held back to hand out the batches
     /// before it first: raised by the next call that takes input.
     held: Mutex<Option<PyErr>>,
+    /// Whether `held` holds an error: read by every call that takes input,
+    /// without taking the lock.
+    holding: AtomicBool,
 }
 
 impl PyBatchParser {
@@ -76,8 +80,58 @@ impl PyBatchParser {
 
     /// Raises the error [`PyBatchParser::parse`] held back, once.
     fn raise_held(&self) -> PyResult<()> {
+        if !self.holding.load(Ordering::Acquire) {
+            return Ok(());
+        }
         let held = self.held.lock().unwrap_or_else(|p| p.into_inner()).take();
+        self.holding.store(false, Ordering::Release);
         held.map_or(Ok(()), Err)
+    }
+
+    /// Holds `error` back for the next call that takes input.
+    fn hold(&self, error: PyErr) {
+        *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+        self.holding.store(true, Ordering::Release);
+    }
+
+    /// Feeds a chunk to the locked parser; see [`PyBatchParser::feed`].
+    fn feed_locked(
+        py: Python<'_>,
+        parser: &mut BatchParser,
+        bytes: &Bytes<'_>,
+    ) -> Result<(), sseflow_arrow::Error> {
+        let chunk = bytes.as_slice();
+        // Letting go of the interpreter costs about what framing a small
+        // event does: only when the call may wait for a decoding thread.
+        if !parser.may_wait(chunk.len()) {
+            return parser.feed(chunk);
+        }
+        // Without the interpreter, another thread could write to a mutable
+        // buffer as it is read: such a chunk is copied first.
+        let copy = (!bytes.is_immutable()).then(|| chunk.to_vec());
+        let chunk = copy.as_deref().unwrap_or(chunk);
+        py.detach(|| parser.feed(chunk))
+    }
+
+    /// [`PyBatchParser::parse`], with the parser locked once for the chunk.
+    fn parse_chunk(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<PyRecordBatch>> {
+        let bytes = Bytes::get(data)?;
+        self.raise_held()?;
+        let mut inner = self.inner(py);
+        let fed = Self::feed_locked(py, &mut inner, &bytes);
+        let batches: Vec<_> = std::iter::from_fn(|| inner.next_batch())
+            .map(|batch| PyRecordBatch { batch })
+            .collect();
+        drop(inner);
+        let Err(error) = fed else {
+            return Ok(batches);
+        };
+        let error = errors::to_py(py, error);
+        if batches.is_empty() || !errors::is_json(py, &error) {
+            return Err(error);
+        }
+        self.hold(error);
+        Ok(batches)
     }
 }
 
@@ -157,6 +211,7 @@ impl PyBatchParser {
         Ok(PyBatchParser {
             inner: Mutex::new(inner),
             held: Mutex::new(None),
+            holding: AtomicBool::new(false),
         })
     }
 
@@ -179,21 +234,10 @@ impl PyBatchParser {
     ///         by an earlier call, after the batches before it.
     fn feed(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = Bytes::get(data)?;
-        let chunk = bytes.as_slice();
         self.raise_held()?;
         let mut inner = self.inner(py);
-        // Letting go of the interpreter costs about what framing a small
-        // event does: only when the call may wait for a decoding thread.
-        let fed = if inner.may_wait(chunk.len()) {
-            // Without the interpreter, another thread could write to a
-            // mutable buffer as it is read: such a chunk is copied first.
-            let copy = (!bytes.is_immutable()).then(|| chunk.to_vec());
-            let chunk = copy.as_deref().unwrap_or(chunk);
-            let parser: &mut BatchParser = &mut inner;
-            py.detach(|| parser.feed(chunk))
-        } else {
-            inner.feed(chunk)
-        };
+        let fed = Self::feed_locked(py, &mut inner, &bytes);
+        drop(inner);
         fed.map_err(|e| errors::to_py(py, e))
     }
 
@@ -206,15 +250,61 @@ impl PyBatchParser {
     ///     ready batches is raised by the next call instead, so that those
     ///     batches are returned first.
     fn parse(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<PyRecordBatch>> {
-        let fed = self.feed(py, data);
-        let batches = self.batches(py);
-        match fed {
-            Err(error) if !batches.is_empty() && errors::is_json(py, &error) => {
-                *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
-                Ok(batches)
+        self.parse_chunk(py, data)
+    }
+
+    /// Parses chunks pulled from the iterator ``chunks`` until some batches
+    /// are ready, and returns them; an empty list when ``chunks`` is
+    /// exhausted (the parser stays open: :meth:`close` ends the stream).
+    ///
+    /// The same as calling :meth:`parse` on each chunk until one returns
+    /// batches, without a Python call per chunk: the same batches, errors
+    /// and JSON error held for the next call. The chunks are read as
+    /// :meth:`feed` reads them, each dropped before the next is pulled.
+    ///
+    /// Args:
+    ///     chunks: an iterator of bytes-like chunks.
+    ///     wait: with ``decode_threads``, after each chunk that leaves batches
+    ///         in flight, wait for them (:meth:`wait`) and return them with
+    ///         that chunk's, rather than when a later chunk comes: what a
+    ///         live source needs.
+    ///
+    /// Raises:
+    ///     TypeError: ``chunks`` is not an iterator, or a chunk is not
+    ///         bytes-like (the message :meth:`feed` gives).
+    ///     What :meth:`parse` raises (a limit error leaves the batches cut
+    ///     before it for :meth:`batches`), and what the iterator raises,
+    ///     unchanged; each after the batches of the chunks before it, which
+    ///     earlier calls returned.
+    #[pyo3(signature = (chunks, /, *, wait = false))]
+    fn parse_from(
+        &self,
+        py: Python<'_>,
+        chunks: &Bound<'_, PyAny>,
+        wait: bool,
+    ) -> PyResult<Vec<PyRecordBatch>> {
+        let Ok(chunks) = chunks.cast::<PyIterator>() else {
+            return Err(PyTypeError::new_err(format!(
+                "parse_from() expects an iterator of bytes-like chunks, got {}",
+                chunks.get_type().name()?
+            )));
+        };
+        let mut chunks = chunks.clone();
+        loop {
+            // A Python loop over the chunks would run signal handlers between
+            // them (Ctrl-C); pulling from a list runs no Python code.
+            py.check_signals()?;
+            let Some(chunk) = chunks.next() else {
+                return Ok(Vec::new());
+            };
+            let mut batches = self.parse_chunk(py, &chunk?)?;
+            if wait && self.inner(py).in_flight() > 0 {
+                self.wait(py);
+                batches.extend(self.batches(py));
             }
-            Err(error) => Err(error),
-            Ok(()) => Ok(batches),
+            if !batches.is_empty() {
+                return Ok(batches);
+            }
         }
     }
 
