@@ -37,10 +37,3 @@ fn raise(py: Python<'_>, error: Error) -> PyResult<PyErr> {
         _ => pyo3::exceptions::PyRuntimeError::new_err(error.to_string()),
     })
 }
-
-/// Whether `error` is a `JSONDataError`.
-pub(crate) fn is_json(py: Python<'_>, error: &PyErr) -> bool {
-    JSON_DATA_ERROR
-        .import(py, "sseflow.arrow", "JSONDataError")
-        .is_ok_and(|class| error.is_instance(py, class))
-}

@@ -119,15 +119,22 @@ impl PyBatchParser {
         self.raise_held()?;
         let mut inner = self.inner(py);
         let fed = Self::feed_locked(py, &mut inner, &bytes);
-        let batches: Vec<_> = std::iter::from_fn(|| inner.next_batch())
-            .map(|batch| PyRecordBatch { batch })
-            .collect();
+        // A JSON error is held back when batches are ready before it; after
+        // any other error they stay in the parser, for `batches()`.
+        let keeps = matches!(&fed, Err(error) if !matches!(error, sseflow_arrow::Error::Json(_)));
+        let batches: Vec<_> = if keeps {
+            Vec::new()
+        } else {
+            std::iter::from_fn(|| inner.next_batch())
+                .map(|batch| PyRecordBatch { batch })
+                .collect()
+        };
         drop(inner);
         let Err(error) = fed else {
             return Ok(batches);
         };
         let error = errors::to_py(py, error);
-        if batches.is_empty() || !errors::is_json(py, &error) {
+        if batches.is_empty() {
             return Err(error);
         }
         self.hold(error);
