@@ -142,30 +142,44 @@ impl Dictionary {
                 return;
             }
         }
-        self.push_other(text());
+        match self.unique {
+            // IDs, new on every row of many streams: stored again, inline.
+            false => self.append(&text()),
+            true => self.push_other(text()),
+        }
     }
 
-    /// A row whose value differs from the previous row's.
-    #[inline(never)]
-    fn push_other(&mut self, value: Cow<'_, str>) {
+    /// A row of a value stored anew.
+    #[inline(always)]
+    fn append(&mut self, value: &str) {
         if let Some(nulls) = &mut self.nulls {
             nulls.push(false);
         }
+        // At most one new value per row, and a batch's rows fit in i32.
+        let key = self.values.len() as i32;
+        let start = self.values.values_slice().len();
+        self.values.append_value(value);
+        self.keys.push(key);
+        self.last = Some((key, start..start + value.len()));
+    }
+
+    /// A row of a `unique` dictionary whose value differs from the previous
+    /// row's.
+    #[inline(never)]
+    fn push_other(&mut self, value: Cow<'_, str>) {
         let stored = self.values.len();
-        let found = match self.unique {
-            false => None,
-            true => (0..stored.min(SCANNED))
-                .find(|&key| same(self.stored(key), value.as_bytes()))
-                .or_else(|| self.index.get(&*value).map(|&key| key as usize)),
-        };
-        let key = found.unwrap_or_else(|| {
-            self.values.append_value(&value);
-            if self.unique && stored >= SCANNED {
-                // At most one new value per row, and a batch's rows fit in i32.
-                self.index.insert(value.into(), stored as i32);
+        let found = (0..stored.min(SCANNED))
+            .find(|&key| same(self.stored(key), value.as_bytes()))
+            .or_else(|| self.index.get(&*value).map(|&key| key as usize));
+        let Some(key) = found else {
+            if stored >= SCANNED {
+                self.index.insert(value.as_ref().into(), stored as i32);
             }
-            stored
-        });
+            return self.append(&value);
+        };
+        if let Some(nulls) = &mut self.nulls {
+            nulls.push(false);
+        }
         self.keys.push(key as i32);
         self.last = Some((key as i32, self.range(key)));
     }
