@@ -1,7 +1,7 @@
 //! Driving a parser over chunks, recording what it yields and checking the
 //! invariants every call must keep.
 
-use sseflow_core::{Config, EndOfStream, Error, Item, Limit, Parser};
+use sseflow_core::{Config, EndOfStream, Error, Event, Item, Limit, Parser};
 
 /// An item copied out of the parser, as the stream's bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,7 +161,8 @@ fn check_work(parser: &Parser, fed: usize, lane: bool) {
 /// stopped the run) `after_chunk` gets the parser, the items so far and the
 /// number of stream bytes fed. With `lane`, each `parse` comes after a
 /// `Parser::parse_whole`, as a batch builder drives it, whose events must
-/// each end at a blank line.
+/// each end at a blank line (every other chunk, `Parser::parse_whole_text`
+/// where what is left is valid UTF-8).
 pub fn run_steps(
     config: Config,
     limits: Limits,
@@ -173,15 +174,19 @@ pub fn run_steps(
     let mut items = Vec::new();
     let mut error = None;
     let mut fed = 0;
-    'chunks: for chunk in chunks {
+    'chunks: for (index, chunk) in chunks.iter().enumerate() {
         let mut rest: &[u8] = chunk;
         loop {
             if lane {
-                let consumed = parser.parse_whole(rest, |event, end| {
+                let each = |event: Event<'_>, end: usize| {
                     assert!(end <= rest.len() && rest[..end].ends_with(b"\n\n"));
                     items.push(own(Item::Event(event), &limits));
                     true
-                });
+                };
+                let consumed = match std::str::from_utf8(rest) {
+                    Ok(text) if index % 2 == 0 => parser.parse_whole_text(text, each),
+                    _ => parser.parse_whole(rest, each),
+                };
                 assert!(consumed <= rest.len(), "the lane consumed past its input");
                 rest = &rest[consumed..];
             }

@@ -4,7 +4,8 @@
 //! framing).
 //!
 //! `cargo run --release -p sseflow-arrow --example frame_file -- FILE [CHUNK]`
-//! cuts FILE into CHUNK-byte chunks (16 KiB by default). With `JSON=1` in the
+//! cuts FILE into CHUNK-byte chunks (16 KiB by default; 0 cuts it after each
+//! blank line, one event per chunk). With `JSON=1` in the
 //! environment the batches also decode each event's data as JSON (the type
 //! inferred from the first 1,000 events), on `THREADS` decoding threads if
 //! set. `ONLY=core`, `ONLY=lane` (the core with its fast lane) or
@@ -26,6 +27,8 @@ fn main() {
         .next()
         .map_or(16 * 1024, |c| c.parse().expect("a chunk size"));
     let bytes = std::fs::read(path).expect("a readable file");
+    let chunks = cut(&bytes, chunk);
+    let chunk = &chunks[..];
     let json = std::env::var_os("JSON").map(|_| JsonOptions {
         schema: JsonSchema::Infer { rows: 1000 },
         events: None,
@@ -35,9 +38,9 @@ fn main() {
         let runs = std::env::var("RUNS").map_or(30, |n| n.parse().expect("a count"));
         for _ in 0..runs {
             std::hint::black_box(match only.as_str() {
-                "core" => core_events(&bytes, chunk, false),
-                "lane" => core_events(&bytes, chunk, true),
-                "batches" => batch_rows(&bytes, chunk, json.clone()),
+                "core" => core_events(chunk, false),
+                "lane" => core_events(chunk, true),
+                "batches" => batch_rows(chunk, json.clone()),
                 _ => panic!("ONLY is core, lane or batches"),
             });
         }
@@ -48,12 +51,12 @@ fn main() {
     let mut counts = [0; 4];
     for _ in 0..10 {
         let runs: [(usize, Duration); 4] = [
-            timed(|| core_events(&bytes, chunk, false)),
-            timed(|| core_events(&bytes, chunk, true)),
-            timed(|| batch_rows(&bytes, chunk, json.clone())),
+            timed(|| core_events(chunk, false)),
+            timed(|| core_events(chunk, true)),
+            timed(|| batch_rows(chunk, json.clone())),
             timed(|| {
-                bytes
-                    .chunks(chunk)
+                chunk
+                    .iter()
                     .map(|piece| memchr::memchr_iter(b'\n', piece).count())
                     .sum::<usize>()
             }),
@@ -75,12 +78,27 @@ fn main() {
     );
 }
 
+/// `bytes` in `size`-byte chunks, or (`size` 0) one event per chunk.
+fn cut(bytes: &[u8], size: usize) -> Vec<&[u8]> {
+    if size > 0 {
+        return bytes.chunks(size).collect();
+    }
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for end in memchr::memmem::find_iter(bytes, b"\n\n") {
+        chunks.push(&bytes[start..end + 2]);
+        start = end + 2;
+    }
+    chunks.push(&bytes[start..]);
+    chunks
+}
+
 /// The core parser's events, with its fast lane as [`BatchParser`] drives it
 /// (`lane`) or without.
-fn core_events(bytes: &[u8], chunk: usize, lane: bool) -> usize {
+fn core_events(chunks: &[&[u8]], lane: bool) -> usize {
     let mut parser = Parser::new();
     let mut events = 0;
-    for piece in bytes.chunks(chunk) {
+    for &piece in chunks {
         let mut rest = piece;
         loop {
             if lane {
@@ -106,7 +124,7 @@ fn core_events(bytes: &[u8], chunk: usize, lane: bool) -> usize {
     events
 }
 
-fn batch_rows(bytes: &[u8], chunk: usize, json: Option<JsonOptions>) -> usize {
+fn batch_rows(chunks: &[&[u8]], json: Option<JsonOptions>) -> usize {
     let decode_threads = std::env::var("THREADS").map_or(0, |n| n.parse().expect("a count"));
     let options = Options {
         json,
@@ -115,7 +133,7 @@ fn batch_rows(bytes: &[u8], chunk: usize, json: Option<JsonOptions>) -> usize {
     };
     let mut parser = BatchParser::new(Config::default(), options).expect("valid options");
     let mut rows = 0;
-    for piece in bytes.chunks(chunk) {
+    for piece in chunks {
         parser.feed(piece).expect("no limits are set");
         while let Some(batch) = parser.next_batch() {
             rows += batch.num_rows();

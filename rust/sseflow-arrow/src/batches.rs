@@ -155,7 +155,8 @@ impl BatchParser {
         loop {
             // The fast lane first, for the whole blocks it takes.
             let mut stopped = Ok(());
-            let consumed = self.parser.parse_whole(rest, |event, end| {
+            let valid = text.suffix(rest);
+            let each = |event: Event<'_>, end| {
                 let offset = self.offset + end as u64;
                 match self.batches.add(event, offset, &mut text, &mut self.failed) {
                     Ok(()) => true,
@@ -164,7 +165,11 @@ impl BatchParser {
                         false
                     }
                 }
-            });
+            };
+            let consumed = match valid {
+                Some(valid) => self.parser.parse_whole_text(valid, each),
+                None => self.parser.parse_whole(rest, each),
+            };
             self.offset += consumed as u64;
             rest = &rest[consumed..];
             stopped?;
@@ -316,6 +321,16 @@ struct ChunkText<'c> {
 impl<'c> ChunkText<'c> {
     fn new(chunk: &'c [u8]) -> ChunkText<'c> {
         ChunkText { chunk, valid: None }
+    }
+
+    /// The chunk's end from `rest` on as text, if all of it is valid (the fast
+    /// lane then takes IDs from it unchecked). Checks the chunk, if not yet:
+    /// the data of the events the lane takes are then slices of it.
+    fn suffix(&mut self, rest: &'c [u8]) -> Option<&'c str> {
+        let chunk = self.chunk;
+        let valid = *self.valid.get_or_insert_with(|| valid_prefix(chunk));
+        let from = chunk.len().checked_sub(rest.len())?;
+        (valid.len() == chunk.len()).then(|| valid.get(from..))?
     }
 
     /// `bytes` as text, if they lie in the chunk's valid prefix.

@@ -16,6 +16,7 @@ use arrow_schema::{ArrowError, DataType, Field, Schema};
 use sseflow_core::Event;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The largest data a `utf8` column holds: its offsets are `i32`.
@@ -68,21 +69,30 @@ impl Layout {
 
 /// The strings of one batch's dictionary column, and each row's key into them.
 ///
-/// A value equal to the previous row's reuses its key without a lookup. With
-/// `unique`, every value is stored once (event types: a few, interleaved);
-/// without, a value is stored again whenever it differs from the previous
-/// row's (IDs: they change in runs, rarely come back, and a lookup per new ID
-/// would cost more than it saves). Arrow allows repeated dictionary values.
+/// A value equal to the previous row's reuses its key without a lookup: that
+/// check is inlined into the row's loop, the rest is not. With `unique`, every
+/// value is stored once (event types: a few, interleaved), looked up among the
+/// first [`SCANNED`] by comparing bytes and past them in a hash map; without,
+/// a value is stored again whenever it differs from the previous row's (IDs:
+/// they change in runs, rarely come back, and a lookup per new ID would cost
+/// more than it saves). Arrow allows repeated dictionary values.
 struct Dictionary {
     unique: bool,
     keys: Vec<i32>,
     /// Which rows are null (an event without a type), once one is.
     nulls: Option<Vec<bool>>,
     values: StringBuilder,
+    /// The values past the first [`SCANNED`], with `unique`.
     index: HashMap<Box<str>, i32>,
-    /// The previous row's key, unless it was null or the batch just began.
-    last: Option<i32>,
+    /// The previous row's key and where its value lies in `values`, unless
+    /// that row was null or the batch just began.
+    last: Option<(i32, Range<usize>)>,
 }
+
+/// How many distinct values of a `unique` dictionary are looked up by
+/// comparing bytes before a hash map takes the rest: a stream's event types
+/// are a few, and hashing one costs more than comparing it with each.
+const SCANNED: usize = 16;
 
 impl Dictionary {
     fn new(unique: bool) -> Dictionary {
@@ -96,11 +106,15 @@ impl Dictionary {
         }
     }
 
-    /// The value stored under `key`.
-    fn value(&self, key: i32) -> &[u8] {
+    /// Where the value stored under `key` lies in `values`.
+    fn range(&self, key: usize) -> Range<usize> {
         let offsets = self.values.offsets_slice();
-        let key = key as usize;
-        &self.values.values_slice()[offsets[key] as usize..offsets[key + 1] as usize]
+        offsets[key] as usize..offsets[key + 1] as usize
+    }
+
+    /// The value stored under `key`.
+    fn stored(&self, key: usize) -> &[u8] {
+        &self.values.values_slice()[self.range(key)]
     }
 
     /// A null row: its key is 0, and no value is stored for it.
@@ -115,33 +129,59 @@ impl Dictionary {
 
     /// A row of the value whose stream bytes are `bytes`: `text` decodes them,
     /// and is called only when the previous row's value differs.
-    #[inline]
+    #[inline(always)]
     fn push<'a>(&mut self, bytes: &[u8], text: impl FnOnce() -> Cow<'a, str>) {
+        if let Some((key, range)) = &self.last {
+            // A stored value is valid UTF-8, so bytes equal to it are that text.
+            if same(&self.values.values_slice()[range.clone()], bytes) {
+                let key = *key;
+                if let Some(nulls) = &mut self.nulls {
+                    nulls.push(false);
+                }
+                self.keys.push(key);
+                return;
+            }
+        }
+        match self.unique {
+            // IDs, new on every row of many streams: stored again, inline.
+            false => self.append(&text()),
+            true => self.push_other(text()),
+        }
+    }
+
+    /// A row of a value stored anew.
+    #[inline(always)]
+    fn append(&mut self, value: &str) {
         if let Some(nulls) = &mut self.nulls {
             nulls.push(false);
         }
-        // A stored value is valid UTF-8, so bytes equal to it are that text.
-        if let Some(last) = self.last.filter(|&last| same(self.value(last), bytes)) {
-            self.keys.push(last);
-            return;
-        }
-        let value = text();
-        let found = if self.unique {
-            self.index.get(&*value).copied()
-        } else {
-            None
-        };
-        let key = found.unwrap_or_else(|| {
-            // At most one new value per row, and a batch's rows fit in i32.
-            let key = (self.values.offsets_slice().len() - 1) as i32;
-            self.values.append_value(&value);
-            if self.unique {
-                self.index.insert(value.into(), key);
-            }
-            key
-        });
+        // At most one new value per row, and a batch's rows fit in i32.
+        let key = self.values.len() as i32;
+        let start = self.values.values_slice().len();
+        self.values.append_value(value);
         self.keys.push(key);
-        self.last = Some(key);
+        self.last = Some((key, start..start + value.len()));
+    }
+
+    /// A row of a `unique` dictionary whose value differs from the previous
+    /// row's.
+    #[inline(never)]
+    fn push_other(&mut self, value: Cow<'_, str>) {
+        let stored = self.values.len();
+        let found = (0..stored.min(SCANNED))
+            .find(|&key| same(self.stored(key), value.as_bytes()))
+            .or_else(|| self.index.get(&*value).map(|&key| key as usize));
+        let Some(key) = found else {
+            if stored >= SCANNED {
+                self.index.insert(value.as_ref().into(), stored as i32);
+            }
+            return self.append(&value);
+        };
+        if let Some(nulls) = &mut self.nulls {
+            nulls.push(false);
+        }
+        self.keys.push(key as i32);
+        self.last = Some((key as i32, self.range(key)));
     }
 
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
@@ -455,6 +495,25 @@ mod tests {
             push(&mut dictionary, b"next batch");
             assert_eq!(values(&mut dictionary), [Some("next batch".to_owned())]);
         }
+    }
+
+    /// Past the values looked up by comparing bytes, the hash map finds the
+    /// rest: each distinct value is stored once, whichever finds it.
+    #[test]
+    fn unique_values_are_stored_once() {
+        let mut dictionary = Dictionary::new(true);
+        let names: Vec<String> = (0..3 * SCANNED).map(|n| format!("type {n}")).collect();
+        let rows: Vec<&String> = names
+            .iter()
+            .chain(names.iter().rev())
+            .chain(&names)
+            .collect();
+        for name in &rows {
+            push(&mut dictionary, name.as_bytes());
+        }
+        assert_eq!(dictionary.values.len(), names.len());
+        let expected: Vec<Option<String>> = rows.iter().map(|&name| Some(name.clone())).collect();
+        assert_eq!(values(&mut dictionary), expected);
     }
 
     /// The capacity of each batch's `data` buffer, with these options, fed

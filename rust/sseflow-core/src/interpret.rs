@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{Error, Limit};
 use crate::event::{Comment, Event};
 use crate::field::{self, Line, Name};
-use crate::whole::{Block, Bounds, LineEnds};
+use crate::whole::{Block, Bounds, Ids, LineEnds};
 use std::ops::Range;
 
 /// Where a line to interpret lies.
@@ -241,12 +241,19 @@ impl Interpreter {
     /// rest: its fields are applied as its lines would have been, then it is
     /// dispatched. The event borrows its type and data from `input`.
     #[inline]
-    pub(crate) fn whole<'a>(&'a mut self, input: &'a [u8], block: &Block) -> Option<Event<'a>> {
+    pub(crate) fn whole<'a, 'i: 'a>(
+        &'a mut self,
+        input: &'a [u8],
+        block: &Block,
+        ids: &mut Ids<'i>,
+    ) -> Option<Event<'a>> {
         if let Some(id) = &block.id {
-            // Straight into the string: the buffer is read only after a field
-            // sets it again.
-            set_text(&mut self.last_event_id, &input[id.clone()]);
-            self.copied += id.len() as u64;
+            if !ids.set(id) {
+                // Straight into the string: the buffer is read only after a
+                // field sets it again.
+                set_text(&mut self.last_event_id, &input[id.clone()]);
+                self.copied += id.len() as u64;
+            }
         }
         if block.retry.is_some() {
             self.retry = block.retry;
@@ -261,9 +268,19 @@ impl Interpreter {
             event_type,
             default_event: self.default_event.as_deref(),
             data,
-            id: &self.last_event_id,
+            id: ids.last.unwrap_or(&self.last_event_id),
             retry: block.retry,
         })
+    }
+
+    /// The end of a run of the lane: the last ID it took from its text, if
+    /// any, becomes the last event ID string.
+    pub(crate) fn keep_id(&mut self, ids: Ids<'_>) {
+        if let Some(id) = ids.last {
+            self.last_event_id.clear();
+            self.last_event_id.push_str(id);
+            self.copied += id.len() as u64;
+        }
     }
 
     /// An `id` value that sets the last event ID buffer.

@@ -31,7 +31,8 @@
 //! themselves. [`Parser::parse_whole`] is a fast lane beside it, for callers
 //! that take many events at a time (the Arrow batch builder): it hands over
 //! the run of common, whole blocks at the start of the input in one pass each,
-//! and leaves the rest to `parse`.
+//! and leaves the rest to `parse`. [`Parser::parse_whole_text`] is the same
+//! for input the caller has checked as UTF-8: IDs are then not checked again.
 //!
 //! # Where each rule lives
 //!
@@ -61,7 +62,7 @@
 //! | an empty type buffer gives `default_event` (`message`) | `config`, `Config::default_event`; `Event::event_type_or_none` | `Parser._dispatch` | `default_event.rs`; `test_default_event.py` |
 //! | `max_event_size` on the data buffer | `interpret`, `Interpreter::check_data` | `Parser._process_field` | `limits.rs`; `test_limits.py` |
 //! | the end: open line and incomplete event dropped, reported | `Parser::finish`, `Parser::end_of_stream` | `Parser.close`, `Parser.truncated` | `spec.rs` `end_of_stream_is_live`; `spec_cases.py` "end of stream" |
-//! | the fast lane: whole common blocks in one pass, the same result | `whole`, `block`; `interpret`, `Interpreter::whole`; `Parser::parse_whole` | (one path) | `tests/common` `run_whole` (every `spec.rs` row and property); `linear.rs` `the_lane_*`; fuzz `chunking_invariance`, `differential` |
+//! | the fast lane: whole common blocks in one pass, the same result | `whole`, `block`; `interpret`, `Interpreter::whole`; `Parser::parse_whole`, `parse_whole_text` (`Ids`) | (one path) | `tests/common` `run_whole` (every `spec.rs` row and property); `linear.rs` `the_lane_*`; fuzz `chunking_invariance`, `differential` |
 //! | UTF-8 decoding with U+FFFD, after splitting on bytes | `event`, `Event::data` | `_decode` | `spec_cases.py` "UTF-8" |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

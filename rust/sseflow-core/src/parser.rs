@@ -10,7 +10,7 @@ use crate::error::{Error, Limit};
 use crate::event::{EndOfStream, Event, Item};
 use crate::framing::{Framed, Framer};
 use crate::interpret::{Found, Interpreter, LineAt};
-use crate::whole::{self, Stop};
+use crate::whole::{self, Ids, Stop};
 
 /// What one call to [`Parser::parse`] did.
 #[derive(Debug)]
@@ -195,6 +195,28 @@ impl Parser {
     pub fn parse_whole(
         &mut self,
         input: &[u8],
+        each: impl FnMut(Event<'_>, usize) -> bool,
+    ) -> usize {
+        self.run_whole(input, None, each)
+    }
+
+    /// [`parse_whole`](Parser::parse_whole) for input known to be UTF-8: an
+    /// event's ID is then a slice of `input`, neither checked nor copied per
+    /// event (only the last one set is kept, when the lane stops).
+    pub fn parse_whole_text(
+        &mut self,
+        input: &str,
+        each: impl FnMut(Event<'_>, usize) -> bool,
+    ) -> usize {
+        self.run_whole(input.as_bytes(), Some(input), each)
+    }
+
+    /// The fast lane over `input`, which is `text` when that is given.
+    #[inline]
+    fn run_whole(
+        &mut self,
+        input: &[u8],
+        text: Option<&str>,
         mut each: impl FnMut(Event<'_>, usize) -> bool,
     ) -> usize {
         if self.finished.is_some() || self.failed.is_some() {
@@ -205,24 +227,27 @@ impl Parser {
             return 0;
         }
         let bounds = self.interpreter.bounds(self.framer.longest_line());
+        let mut ids = Ids::new(text);
         let mut pos = 0;
-        loop {
+        let consumed = loop {
             match whole::block(input, pos, &bounds, &mut self.framer.scanned) {
                 Ok(block) => {
                     pos = block.end;
-                    if let Some(event) = self.interpreter.whole(input, &block) {
+                    if let Some(event) = self.interpreter.whole(input, &block, &mut ids) {
                         if !each(event, pos) {
-                            return pos;
+                            break pos;
                         }
                     }
                 }
                 Err(Stop::OpenLine) => {
                     self.framer.open_line(&input[pos..]);
-                    return input.len();
+                    break input.len();
                 }
-                Err(Stop::Elsewhere) => return pos,
+                Err(Stop::Elsewhere) => break pos,
             }
-        }
+        };
+        self.interpreter.keep_id(ids);
+        consumed
     }
 
     /// Refuses this and all further input; drops what was buffered.

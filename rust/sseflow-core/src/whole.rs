@@ -73,6 +73,32 @@ pub(crate) struct Bounds {
     pub(crate) comments: bool,
 }
 
+/// The IDs a run of the lane sets, when its input is known to be text: the
+/// last one set is a slice of it, which becomes the last event ID string only
+/// when the run stops, rather than each being checked and copied into it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ids<'i> {
+    text: Option<&'i str>,
+    /// The ID set last in this run, if it was taken from `text`.
+    pub(crate) last: Option<&'i str>,
+}
+
+impl<'i> Ids<'i> {
+    pub(crate) fn new(text: Option<&'i str>) -> Ids<'i> {
+        Ids { text, last: None }
+    }
+
+    /// Takes the value at `range` of the input as the ID, unless there is no
+    /// text to take it from (then false: it is to be decoded at once).
+    #[inline]
+    pub(crate) fn set(&mut self, range: &Range<usize>) -> bool {
+        // A value runs from after the colon (and a space) to before the LF:
+        // both are character boundaries of valid text.
+        self.last = self.text.and_then(|text| text.get(range.clone()));
+        self.last.is_some()
+    }
+}
+
 /// Why the lane took no block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stop {

@@ -6,21 +6,29 @@ use sseflow_core::{Config, EndOfStream, Error, Item, Limit, Parser};
 /// fast lane (`Parser::parse_whole`) taking what it can gives the same.
 fn run(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
     let fed = run_feed(config.clone(), chunks);
-    assert_eq!(run_whole(config, chunks), fed, "the fast lane disagrees");
+    for text in [false, true] {
+        let laned = run_whole(config.clone(), chunks, text);
+        assert_eq!(laned, fed, "the fast lane (text: {text}) disagrees");
+    }
     fed
 }
 
-/// [`run`] by the fast lane and `Parser::parse` in turns.
-fn run_whole(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
+/// [`run`] by the fast lane and `Parser::parse` in turns; with `text`, by
+/// `Parser::parse_whole_text` where what is left is valid UTF-8.
+fn run_whole(config: Config, chunks: &[&[u8]], text: bool) -> (Vec<String>, Option<Error>) {
     let mut parser = Parser::with_config(config);
     let mut events = Vec::new();
     for chunk in chunks {
         let mut rest: &[u8] = chunk;
         loop {
-            let consumed = parser.parse_whole(rest, |event, _| {
+            let each = |event: sseflow_core::Event<'_>, _| {
                 events.push(event.data().into_owned());
                 true
-            });
+            };
+            let consumed = match std::str::from_utf8(rest) {
+                Ok(valid) if text => parser.parse_whole_text(valid, each),
+                _ => parser.parse_whole(rest, each),
+            };
             rest = &rest[consumed..];
             match parser.parse(rest) {
                 Ok(step) => {

@@ -5,7 +5,7 @@
 // Each test crate uses only some of these helpers.
 #![allow(dead_code)]
 
-use sseflow_core::{Config, EndOfStream, Error, Item, OwnedEvent, Parser};
+use sseflow_core::{Config, EndOfStream, Error, Event, Item, OwnedEvent, Parser};
 
 /// One item, copied out of the parser.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -134,19 +134,25 @@ pub fn run_parse(comments: bool, chunks: &[&[u8]]) -> Outcome {
 }
 
 /// Drives [`Parser::parse_whole`] and [`Parser::parse`] in turns over the
-/// chunks, as a batch builder does, checking what the fast lane reports.
-pub fn run_whole(comments: bool, chunks: &[&[u8]]) -> Outcome {
+/// chunks, as a batch builder does, checking what the fast lane reports. With
+/// `text`, the lane is [`Parser::parse_whole_text`], given the longest valid
+/// UTF-8 prefix of what is left (a shorter slice, as if the chunk ended there).
+pub fn run_whole(comments: bool, chunks: &[&[u8]], text: bool) -> Outcome {
     let mut parser = parser(comments);
     let mut items = Vec::new();
     for chunk in chunks {
         let mut rest: &[u8] = chunk;
         loop {
             let mut ends = Vec::new();
-            let consumed = parser.parse_whole(rest, |event, end| {
+            let each = |event: Event<'_>, end| {
                 items.push(Got::Event(event.to_owned_event()));
                 ends.push(end);
                 true
-            });
+            };
+            let consumed = match text {
+                false => parser.parse_whole(rest, each),
+                true => parser.parse_whole_text(valid_prefix(rest), each),
+            };
             assert!(consumed <= rest.len(), "the lane consumed past its input");
             // Each event ends at the LF of its blank line, within what was consumed.
             for (i, &end) in ends.iter().enumerate() {
@@ -174,12 +180,22 @@ pub fn run(comments: bool, chunks: &[&[u8]]) -> Outcome {
         fed, parsed,
         "Feed and the raw parse loop disagree on {chunks:?}"
     );
-    let laned = run_whole(comments, chunks);
-    assert_eq!(
-        fed, laned,
-        "the fast lane changed what is parsed from {chunks:?}"
-    );
+    for text in [false, true] {
+        let laned = run_whole(comments, chunks, text);
+        assert_eq!(
+            fed, laned,
+            "the fast lane (text: {text}) changed what is parsed from {chunks:?}"
+        );
+    }
     fed
+}
+
+/// The longest prefix of `bytes` that is valid UTF-8.
+pub fn valid_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap(),
+    }
 }
 
 /// Cuts `input` at the given offsets (ascending, each at most `input.len()`).
