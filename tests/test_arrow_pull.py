@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import itertools
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -350,6 +351,34 @@ def test_parse_leaves_the_batches_before_a_limit_error_for_batches() -> None:
             parser.parse(chunk) if call == "parse" else parser.parse_from(iter([chunk]))
         assert [batch.num_rows for batch in parser.batches()] == [2, 2]
         assert parser.pending_rows == 1
+
+
+def test_other_python_threads_run_while_a_pulled_chunk_waits_for_the_decoding_threads() -> None:
+    """The chunk cuts 2,000 batches, so its feed may wait for a decoding thread: it lets go of
+    the interpreter, as ``feed`` does, and a Python thread counts meanwhile. (Pulling from a
+    list runs no Python code, so without that no other thread would run during the call.)"""
+    ticks = 0
+    done = threading.Event()
+
+    def count() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+
+    parser = BatchParser(json_schema=SCHEMA, batch_rows=100, decode_threads=1)
+    stream = numbered(200_000)
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        before = ticks
+        batches = parser.parse_from(iter([stream]))
+        during = ticks - before
+    finally:
+        done.set()
+        counter.join()
+    parser.close()
+    assert sum(b.num_rows for b in [*batches, *parser]) == 200_000
+    assert during > 1000
 
 
 class Interrupted(Exception):
