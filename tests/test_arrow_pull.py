@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from arrow_rows import rows
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_arrow_json import DATA, SCHEMA
 from test_arrow_threads import HEADS, stream_of
@@ -133,12 +133,16 @@ def test_the_pulled_batches_are_those_of_one_parse_a_chunk(
     data: st.DataObject, stream: bytes, options: dict[str, Any], threads: int
 ) -> None:
     chunks = data.draw(chunkings(stream))
+    source = data.draw(st.sampled_from(SOURCES))
+    # The oracle decodes in its calls: with threads, when a limit error or close() comes,
+    # iter_events hands out the batches decoded by then, the pulled path all before it.
+    want = outcome(*per_chunk(source(chunks), **options, decode_threads=0))
     if options["json_schema"] is not None:
         options["decode_threads"] = threads
-    source = data.draw(st.sampled_from(SOURCES))
-    want = outcome(*per_chunk(source(chunks), **options))
     got = outcome(*pulled(source(chunks), **options))
     assert got == want
+    errors = [item[0].__name__ for item in got[:-1] if isinstance(item, tuple)]
+    event(f"ends with {errors[0] if errors else 'no error'}")
 
 
 @given(stream=streams(), options=OPTIONS, chunk_size=st.integers(1, 40))
@@ -218,6 +222,31 @@ def test_a_json_error_comes_after_the_batches_ready_before_it_then_from_the_next
         assert [len(item) for item in got[:2] if isinstance(item, pa.RecordBatch)] == [2, 2]
         assert isinstance(got[2], tuple)
         assert got[2][0] is JSONDataError
+
+
+@pytest.mark.parametrize("threads", [0, 1, 2])
+def test_the_batches_before_a_json_error_at_close_come_out_first(threads: int) -> None:
+    """The bad event is in the last batch, cut by ``close()``, while the one before it may
+    still be decoding on a thread: that one comes out, then the error, as without threads."""
+    stream = numbered(20_000) + sseflow.encode("[DONE]", id="bad")
+    options = {"json_schema": SCHEMA, "on_error": "raise", "batch_rows": 20_000}
+    batches = iter_batches([stream], **options, decode_threads=threads)
+    got: list[RecordBatch] = []
+    with pytest.raises(JSONDataError, match="event 20000") as raised:
+        got.extend(batches)
+    assert (raised.value.index, raised.value.id) == (20_000, "bad")
+    assert [batch.num_rows for batch in got] == [20_000]
+
+
+@pytest.mark.parametrize("threads", [0, 1, 2])
+def test_the_batches_in_flight_at_a_limit_error_come_out_first(threads: int) -> None:
+    chunks = [numbered(20_000), b"data: " + b"x" * 100 + b"\n\n"]
+    options = {"json_schema": SCHEMA, "batch_rows": 20_000, "max_line_size": 50}
+    batches = iter_batches(chunks, **options, decode_threads=threads)
+    got: list[RecordBatch] = []
+    with pytest.raises(LimitExceeded):
+        got.extend(batches)
+    assert [batch.num_rows for batch in got] == [20_000]
 
 
 def test_parse_from_returns_at_the_first_chunk_that_makes_a_batch_and_nothing_at_the_end() -> None:

@@ -25,6 +25,7 @@ import sys
 from collections.abc import AsyncIterator, Generator, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
+from sseflow.arrow._errors import JSONDataError
 from sseflow.arrow._native import BatchParser, RecordBatch, Schema, export_stream
 from sseflow.errors import LimitExceeded
 from sseflow.stream import (
@@ -249,24 +250,31 @@ def _sync_batches(
 def _pulled_batches(
     chunks: Iterator[Buffer], reader: BatchParser | _Waiting, raise_on_truncated: bool
 ) -> Generator[RecordBatch, None, None]:
-    """What ``iter_events(chunks, parser_factory=...)`` yields, in the same order and with
-    the same errors, the parser pulling the chunks itself (``parse_from``): one call
-    for the chunks before each batch, rather than one per chunk."""
+    """What ``iter_events(chunks, parser_factory=...)`` yields, the parser pulling the
+    chunks itself (``parse_from``): one call for the chunks before each batch, rather
+    than one per chunk. The same batches and errors, in the same order, except that
+    with decoding threads, the batches decoded before a limit error or before a JSON
+    error raised by ``close()`` always come out before it (``iter_events`` handed
+    them out or not depending on the threads' timing)."""
     parser, wait = (reader.parser, True) if isinstance(reader, _Waiting) else (reader, False)
     while True:
         try:
             batches = parser.parse_from(chunks, wait=wait)
-        except LimitExceeded as error:
-            failed = error
-            break
+        except LimitExceeded:
+            # As iter_events: a limit's error after the events before the offending one.
+            parser.wait()
+            yield from parser.batches()
+            raise
         if not batches:
-            finish = _finish(cast("ParserLike[Any]", reader), raise_on_truncated)
-            yield from cast("Iterator[RecordBatch]", finish)
-            return
+            break
         yield from batches
-    # As iter_events: a limit's error after the events before the offending one.
-    yield from reader.events()
-    raise failed
+    try:
+        parser.close()
+    except JSONDataError:
+        yield from parser  # decoded before the bad event's batch
+        raise
+    finish = _finish(cast("ParserLike[Any]", parser), raise_on_truncated)  # closing again: no-op
+    yield from cast("Iterator[RecordBatch]", finish)
 
 
 def _binary(
