@@ -14,6 +14,7 @@ early; files read with ``read1`` or ``read``; signal handlers run during the loo
 
 from __future__ import annotations
 
+import doctest
 import io
 import itertools
 import signal
@@ -268,6 +269,15 @@ def test_parse_from_returns_at_the_first_chunk_that_makes_a_batch_and_nothing_at
     assert (parser.pending_rows, parser.closed) == (1, False)
     parser.close()
     assert [batch.num_rows for batch in parser] == [1]
+
+
+def test_the_docstring_example_runs() -> None:
+    finder = doctest.DocTestFinder(recurse=False)
+    runner = doctest.DocTestRunner()
+    globs = {"BatchParser": BatchParser}
+    for test in finder.find(BatchParser.parse_from, "parse_from", globs=globs):
+        runner.run(test)
+    assert runner.summarize(verbose=False) == (0, 4)
 
 
 def test_parse_from_takes_only_an_iterator() -> None:

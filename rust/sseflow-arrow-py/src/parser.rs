@@ -18,9 +18,10 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 ///
 /// Fed like :class:`sseflow.Parser` (any chunking, the same rules, limits,
 /// ``close()``, ``truncated`` and ``last_event_id``); iterating it yields the
-/// :class:`RecordBatch` objects ready so far. A batch is cut when it holds
-/// ``batch_rows`` events or ``batch_bytes`` bytes of text, at :meth:`flush`
-/// and at :meth:`close`.
+/// :class:`RecordBatch` objects ready so far. :meth:`parse_from` pulls the
+/// chunks from an iterator itself, until batches are ready. A batch is cut
+/// when it holds ``batch_rows`` events or ``batch_bytes`` bytes of text, at
+/// :meth:`flush` and at :meth:`close`.
 ///
 /// Columns: ``event`` and ``id`` (dictionary-encoded utf8), ``data`` (utf8,
 /// or large_utf8 with ``large_data=True``), ``retry`` (uint64, null unless the
@@ -283,6 +284,13 @@ impl PyBatchParser {
     ///     before it for :meth:`batches`), and what the iterator raises,
     ///     unchanged; each after the batches of the chunks before it, which
     ///     earlier calls returned.
+    ///
+    /// >>> parser = BatchParser(batch_rows=2)
+    /// >>> chunks = iter([b"data: a\n\n", b"", b"data: b\n\ndata: c\n\n"])
+    /// >>> [batch.num_rows for batch in parser.parse_from(chunks)]
+    /// [2]
+    /// >>> parser.parse_from(chunks), parser.pending_rows
+    /// ([], 1)
     #[pyo3(signature = (chunks, /, *, wait = false))]
     fn parse_from(
         &self,
