@@ -10,7 +10,7 @@ use crate::error::{Error, Limit};
 use crate::event::{EndOfStream, Event, Item};
 use crate::framing::{Framed, Framer};
 use crate::interpret::{Found, Interpreter, LineAt};
-use crate::whole::{self, Ids, Stop};
+use crate::whole::{self, Ids, LineEnds, Stop};
 
 /// What one call to [`Parser::parse`] did.
 #[derive(Debug)]
@@ -38,6 +38,8 @@ pub struct Parser {
     finished: Option<EndOfStream>,
     /// A limit was exceeded: all further input is refused with this error.
     failed: Option<Error>,
+    /// The fast lane's line search.
+    line_ends: LineEnds,
 }
 
 impl Default for Parser {
@@ -59,6 +61,7 @@ impl Parser {
             interpreter: Interpreter::new(config),
             finished: None,
             failed: None,
+            line_ends: LineEnds::new(),
         }
     }
 
@@ -226,7 +229,9 @@ impl Parser {
         if !self.framer.at_rest() || !self.interpreter.at_rest() {
             return 0;
         }
-        let bounds = self.interpreter.bounds(self.framer.longest_line());
+        let bounds = self
+            .interpreter
+            .bounds(self.framer.longest_line(), &self.line_ends);
         let mut ids = Ids::new(text);
         let mut pos = 0;
         let consumed = loop {
