@@ -4,10 +4,13 @@
 stream, change feed, 64 KiB JSON payloads; in 16 KiB chunks and one event per chunk):
 
 - framing: ``sseflow.Parser`` making ``Event`` objects, ``BatchParser`` making record
-  batches, and two floors, native calls once per chunk: a memchr count of the chunk's
-  LFs (``count_line_feeds``: any reader fed from Python makes at least that call and
-  looks at every byte) and a memchr search for each LF in turn
-  (``find_line_feeds``: what finding its lines costs a framer that uses memchr);
+  batches (fed chunk by chunk from Python, and through ``iter_batches``, which pulls
+  the chunks from Rust), and three floors: two native calls once per chunk, a memchr
+  count of the chunk's LFs (``count_line_feeds``: any reader fed from Python makes at
+  least that call and looks at every byte) and a memchr search for each LF in turn
+  (``find_line_feeds``: what finding its lines costs a framer that uses memchr), and
+  the count with the chunks pulled from Rust (``count_line_feeds_in``: the floor of a
+  reader that pulls its chunks itself);
 - framing plus JSON into typed columns: today's path (``sseflow.Parser``, then
   ``orjson.loads`` of each event's data, then ``pyarrow.Table.from_pylist``),
   ``BatchParser(json_schema=...)``, and DuckDB's ``read_ndjson`` and
@@ -17,8 +20,9 @@ stream, change feed, 64 KiB JSON payloads; in 16 KiB chunks and one event per ch
   others use one);
 
 and the peak memory of a 1 GB token stream ingested to Parquet (``--memory-only`` runs
-only that). Each time is the best of several runs. Writes ``benches/arrow_results.md``
-and ``benches/arrow_results.png``.
+only that). Each time is the best of several runs, taken in turns with the other
+paths of the workload, so that a slow stretch of a busy machine falls on all of them.
+Writes ``benches/arrow_results.md`` and ``benches/arrow_results.png``.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ import duckdb
 import orjson
 import pyarrow as pa
 import pyarrow.json as pa_json
-from sseflow_arrow import count_line_feeds, find_line_feeds
+from sseflow_arrow import count_line_feeds, count_line_feeds_in, find_line_feeds
 
 import sseflow
 from benches.report import machine
@@ -66,16 +70,26 @@ def arrow_specs(scale: float) -> list[Spec]:
     return out
 
 
-def best(run: Callable[[], int], repeats: int, expected: int) -> float:
-    """The best time of ``repeats`` runs; each must count ``expected`` rows."""
-    times = []
+def timed(run: Callable[[], int], expected: int) -> float:
+    """The time of one run, which must count ``expected`` rows."""
+    start = time.perf_counter()
+    count = run()
+    seconds = time.perf_counter() - start
+    if count != expected:
+        raise AssertionError(f"{run.__name__} counted {count}, expected {expected}")
+    return seconds
+
+
+def best(
+    runs: dict[str, Callable[[], int]], repeats: int, expected: dict[str, int]
+) -> dict[str, float]:
+    """The best time of each of ``runs`` over ``repeats`` rounds, each round running
+    every one in turn."""
+    seconds = dict.fromkeys(runs, float("inf"))
     for _ in range(repeats):
-        start = time.perf_counter()
-        count = run()
-        times.append(time.perf_counter() - start)
-        if count != expected:
-            raise AssertionError(f"{run.__name__} counted {count}, expected {expected}")
-    return min(times)
+        for name, run in runs.items():
+            seconds[name] = min(seconds[name], timed(run, expected[name]))
+    return seconds
 
 
 def json_rows(workload: Workload) -> list[bytes]:
@@ -110,7 +124,13 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
         parser.close()
         return count + sum(batch.num_rows for batch in parser)
 
+    def pulled_batches() -> int:
+        return sum(batch.num_rows for batch in iter_batches(chunks))
+
     line_feeds = sum(chunk.count(b"\n") for chunk in chunks)
+
+    def memchr_pulled() -> int:
+        return workload.events if count_line_feeds_in(chunks) == line_feeds else 0
 
     def memchr_scan() -> int:
         lines = 0
@@ -163,8 +183,10 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     return {
         "sseflow.Parser (Events)": parser_events,
         "BatchParser": batches,
+        "iter_batches": pulled_batches,
         "memchr scan": memchr_scan,
         "memchr line search": memchr_line_search,
+        "memchr scan, pulled": memchr_pulled,
         "Parser + orjson + Arrow": today,
         "BatchParser + JSON": batches_json,
         THREADED[0]: batches_json_one_thread,
@@ -174,7 +196,14 @@ def paths(workload: Workload, schema: pa.Schema, ndjson: Path) -> dict[str, Call
     }
 
 
-FRAMING = ("sseflow.Parser (Events)", "BatchParser", "memchr scan", "memchr line search")
+FRAMING = (
+    "sseflow.Parser (Events)",
+    "BatchParser",
+    "iter_batches",
+    "memchr scan",
+    "memchr line search",
+    "memchr scan, pulled",
+)
 THREADED = ("BatchParser + JSON, 1 decode thread", "BatchParser + JSON, 2 decode threads")
 """Framing on the calling thread, decoding on one or two more: two or three threads in all."""
 JSON_PATHS = (
@@ -194,11 +223,7 @@ def measure(spec: Spec, repeats: int, tmp: Path) -> Row:
     schema = pa_json.read_json(io.BytesIO(ndjson.read_bytes())).schema
     expected = {name: workload.events for name in FRAMING}
     expected.update({name: len(rows) for name in JSON_PATHS})
-    seconds = {
-        name: best(run, repeats, expected[name])
-        for name, run in paths(workload, schema, ndjson).items()
-    }
-    return Row(workload, seconds)
+    return Row(workload, best(paths(workload, schema, ndjson), repeats, expected))
 
 
 def memory_child(gigabytes: float, out: str) -> None:
@@ -258,9 +283,10 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
     lines.append(
         "| workload | MB | Parser events/s | BatchParser events/s | BatchParser vs Parser "
         "| at most (Parser vs memchr scan) | BatchParser time vs memchr scan "
-        "| BatchParser time vs memchr line search |"
+        "| BatchParser time vs memchr line search | iter_batches events/s "
+        "| iter_batches vs Parser | iter_batches time vs pulled memchr scan |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         s, w = row.seconds, row.workload
         lines.append(
@@ -270,14 +296,19 @@ def report(rows: list[Row], memory: dict[str, int] | None, quick: bool) -> str:
             f"| {_ratio(s['sseflow.Parser (Events)'], s['BatchParser'])} "
             f"| {_ratio(s['sseflow.Parser (Events)'], s['memchr scan'])} "
             f"| {_ratio(s['BatchParser'], s['memchr scan'])} "
-            f"| {_ratio(s['BatchParser'], s['memchr line search'])} |"
+            f"| {_ratio(s['BatchParser'], s['memchr line search'])} "
+            f"| {w.events / s['iter_batches']:,.0f} "
+            f"| {_ratio(s['sseflow.Parser (Events)'], s['iter_batches'])} "
+            f"| {_ratio(s['iter_batches'], s['memchr scan, pulled'])} |"
         )
     lines += [
         "",
         "`at most`: the ratio a framer would reach if it cost no more than the memchr scan,",
         "which makes one native call per chunk and looks at every byte once. The memchr line",
         "search makes the same call, in which it finds each LF with a memchr search from past",
-        "the last one, as a framer using memchr finds its lines.",
+        "the last one, as a framer using memchr finds its lines. `BatchParser` is fed one",
+        "chunk per call from a Python loop; `iter_batches` pulls the chunks from Rust, as the",
+        "pulled memchr scan does.",
     ]
     lines += ["", "## Framing plus JSON into typed columns", ""]
     lines.append(
@@ -374,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
             s = rows[-1].seconds
             print(
                 f"{spec.name:24} framing {_ratio(s['sseflow.Parser (Events)'], s['BatchParser'])}"
-                f" Parser, {_ratio(s['BatchParser'], s['memchr scan'])} scan; json "
+                f" Parser, {_ratio(s['BatchParser'], s['memchr scan'])} scan; iter_batches "
+                f"{_ratio(s['sseflow.Parser (Events)'], s['iter_batches'])} Parser, "
+                f"{_ratio(s['iter_batches'], s['memchr scan, pulled'])} pulled scan; json "
                 f"{_ratio(s['Parser + orjson + Arrow'], s['BatchParser + JSON'])} today, "
                 f"{_ratio(s['DuckDB read_ndjson'], s['BatchParser + JSON'])} duckdb, "
                 f"{_ratio(s['pyarrow.json.read_json'], s['BatchParser + JSON'])} pyarrow; "

@@ -1,5 +1,5 @@
 """sseflow.arrow's benchmark paths, each run once on small workloads (as CI runs the
-suite): every path must count the rows the workload holds (``benches.arrow.best``
+suite): every path must count the rows the workload holds (``benches.arrow.timed``
 checks it). The timed run, with the ratios, is ``python -m benches.arrow``."""
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ __all__ = [
     "RecordBatch",
     "Schema",
     "count_line_feeds",
+    "count_line_feeds_in",
     "export_stream",
     "find_line_feeds",
 ]
@@ -98,6 +99,9 @@ def export_stream(iterator: Iterator[RecordBatch], schema: Schema) -> object:
 
 def count_line_feeds(data: bytes) -> int:
     """The number of LFs in ``data``, counted with memchr (the benchmarks' floor)."""
+
+def count_line_feeds_in(chunks: Iterable[Buffer]) -> int:
+    """The number of LFs in the chunks of ``chunks``, pulled from Rust (a floor)."""
 
 def find_line_feeds(data: bytes) -> int:
     """The number of LFs in ``data``, each found by a memchr search from past the last

@@ -45,6 +45,20 @@ fn find_line_feeds(data: &[u8]) -> usize {
     found
 }
 
+/// The number of LFs in the chunks an iterator yields, pulled and read from
+/// Rust and counted with memchr: the floor for a reader that pulls its chunks
+/// itself (``BatchParser.parse_from``), which makes no Python call per chunk.
+#[pyfunction]
+fn count_line_feeds_in(chunks: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let mut found = 0;
+    for chunk in chunks.try_iter()? {
+        let chunk = chunk?;
+        let bytes = sseflow_pyargs::Bytes::get(&chunk)?;
+        found += memchr::memchr_iter(b'\n', bytes.as_slice()).count();
+    }
+    Ok(found)
+}
+
 #[pymodule]
 fn sseflow_arrow(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<batch::PyRecordBatch>()?;
@@ -53,5 +67,6 @@ fn sseflow_arrow(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(stream::export_stream, module)?)?;
     module.add_function(wrap_pyfunction!(count_line_feeds, module)?)?;
     module.add_function(wrap_pyfunction!(find_line_feeds, module)?)?;
+    module.add_function(wrap_pyfunction!(count_line_feeds_in, module)?)?;
     Ok(())
 }

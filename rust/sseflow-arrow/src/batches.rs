@@ -474,6 +474,13 @@ mod tests {
     use super::*;
     use arrow_array::cast::AsArray;
 
+    /// `sseflow_arrow` keeps a batch parser inside a Python object, which
+    /// CPython aligns to 16 bytes only (see the core's parser test).
+    #[test]
+    fn a_batch_parser_needs_no_more_than_16_byte_alignment() {
+        assert!(std::mem::align_of::<BatchParser>() <= 16);
+    }
+
     /// Each row's data, when `chunks` are fed one by one.
     fn data(chunks: &[&[u8]]) -> Vec<String> {
         let mut parser = BatchParser::new(Config::default(), Options::default()).unwrap();

@@ -221,9 +221,9 @@ impl Interpreter {
 
     /// What the fast lane may take: data within the event limit, and no
     /// comment when comments are returned.
-    pub(crate) fn bounds(&self, line: usize) -> Bounds {
+    pub(crate) fn bounds<'p>(&self, line: usize, line_ends: &'p LineEnds) -> Bounds<'p> {
         Bounds {
-            line_ends: LineEnds::new(),
+            line_ends,
             line,
             data: self.max_event_size.unwrap_or(usize::MAX),
             comments: self.comments,
