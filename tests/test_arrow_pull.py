@@ -14,6 +14,7 @@ early; files read with ``read1`` or ``read``; signal handlers run during the loo
 
 from __future__ import annotations
 
+import array
 import doctest
 import io
 import itertools
@@ -32,6 +33,7 @@ from hypothesis import strategies as st
 from test_arrow_json import DATA, SCHEMA
 from test_arrow_threads import HEADS, stream_of
 from test_differential import line
+from test_feed_types import byte_buffers
 
 import sseflow
 from sseflow import LimitExceeded, StreamTruncated
@@ -278,6 +280,42 @@ def test_the_docstring_example_runs() -> None:
     for test in finder.find(BatchParser.parse_from, "parse_from", globs=globs):
         runner.run(test)
     assert runner.summarize(verbose=False) == (0, 4)
+
+
+@pytest.mark.parametrize("buffer", byte_buffers(), ids=lambda buffer: type(buffer).__name__)
+def test_every_buffer_feed_reads_is_pulled(buffer: Any) -> None:
+    parser = BatchParser(batch_rows=1)
+    assert rows(parser.parse_from(iter([buffer]))) == [
+        {"event": "message", "data": "x", "id": "", "retry": None}
+    ]
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [array.array("h", [1]), array.array("d", [1.0]), "data: x\n\n", 7, None],
+    ids=lambda value: type(value).__name__,
+)
+def test_what_feed_refuses_is_refused_with_its_message(refused: Any) -> None:
+    with pytest.raises(TypeError) as expected:
+        BatchParser().feed(refused)
+    parser = BatchParser(batch_rows=1)
+    chunks = iter([b"data: a\n\n", refused, b"data: b\n\n"])
+    assert len(parser.parse_from(chunks)) == 1
+    with pytest.raises(TypeError) as got:
+        parser.parse_from(chunks)
+    assert str(got.value) == str(expected.value)
+    assert len(parser.parse_from(chunks)) == 1  # the parser takes the next chunk
+
+
+def test_a_released_memoryview_raises_what_python_raises() -> None:
+    view = memoryview(b"data: x\n\n")
+    view.release()
+    parser = BatchParser()
+    with pytest.raises(ValueError, match="released memoryview"):
+        parser.parse_from(iter([view]))
+    assert parser.parse_from(iter([b"data: y\n\n"])) == []
+    parser.close()
+    assert [row["data"] for row in rows(parser)] == ["y"]
 
 
 def test_parse_from_takes_only_an_iterator() -> None:
