@@ -290,11 +290,11 @@ def test_every_buffer_feed_reads_is_pulled(buffer: Any) -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "refused",
-    [array.array("h", [1]), array.array("d", [1.0]), "data: x\n\n", 7, None],
-    ids=lambda value: type(value).__name__,
-)
+REFUSED = (array.array("h", [1]), array.array("d", [1.0]), "data: x\n\n", 7, None)
+"""Chunks ``feed`` refuses (tests/test_feed_types.py): wider items, text, not buffers."""
+
+
+@pytest.mark.parametrize("refused", REFUSED, ids=lambda value: type(value).__name__)
 def test_what_feed_refuses_is_refused_with_its_message(refused: Any) -> None:
     with pytest.raises(TypeError) as expected:
         BatchParser().feed(refused)
