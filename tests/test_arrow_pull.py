@@ -318,6 +318,26 @@ def test_a_released_memoryview_raises_what_python_raises() -> None:
     assert [row["data"] for row in rows(parser)] == ["y"]
 
 
+def test_the_source_may_use_the_parser_between_chunks() -> None:
+    """The parser is not locked while its next chunk is pulled: the source's own code may
+    read it (as `sseflow ingest`'s progress does) or feed it."""
+    parser = BatchParser(batch_rows=3)
+    seen: list[tuple[int, str]] = []
+
+    def source() -> Iterator[bytes]:
+        for n in range(4):
+            seen.append((parser.pending_rows, parser.last_event_id))
+            yield numbered(n + 1, n)
+        parser.feed(numbered(5, 4))
+
+    chunks = source()
+    assert [batch.num_rows for batch in parser.parse_from(chunks)] == [3]
+    assert parser.parse_from(chunks) == []
+    assert seen == [(0, ""), (1, "0"), (2, "1"), (0, "2")]
+    parser.close()
+    assert [row["id"] for row in rows(parser)] == ["3", "4"]
+
+
 def test_parse_from_takes_only_an_iterator() -> None:
     parser = BatchParser()
     for value in ([b"data: a\n\n"], b"data: a\n\n", 3):
