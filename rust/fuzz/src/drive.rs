@@ -161,8 +161,8 @@ fn check_work(parser: &Parser, fed: usize, lane: bool) {
 /// stopped the run) `after_chunk` gets the parser, the items so far and the
 /// number of stream bytes fed. With `lane`, each `parse` comes after a
 /// `Parser::parse_whole`, as a batch builder drives it, whose events must
-/// each end at a blank line (every other chunk, `Parser::parse_whole_text`
-/// where what is left is valid UTF-8).
+/// each end at a blank line (every other chunk, `Parser::parse_whole_text`,
+/// given what is left as text if it is valid UTF-8).
 pub fn run_steps(
     config: Config,
     limits: Limits,
@@ -183,8 +183,8 @@ pub fn run_steps(
                     items.push(own(Item::Event(event), &limits));
                     true
                 };
-                let consumed = match std::str::from_utf8(rest) {
-                    Ok(text) if index % 2 == 0 => parser.parse_whole_text(text, each),
+                let consumed = match index % 2 {
+                    0 => parser.parse_whole_text(rest, || std::str::from_utf8(rest).ok(), each),
                     _ => parser.parse_whole(rest, each),
                 };
                 assert!(consumed <= rest.len(), "the lane consumed past its input");

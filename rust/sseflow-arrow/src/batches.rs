@@ -8,6 +8,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use sseflow_core::{Config, EndOfStream, Event, Item, Parser};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -151,14 +152,13 @@ impl BatchParser {
             return Err(Error::Json(error.clone()));
         }
         let mut rest = chunk;
-        let mut text = ChunkText::new(chunk);
+        let text = ChunkText::new(chunk);
         loop {
             // The fast lane first, for the whole blocks it takes.
             let mut stopped = Ok(());
-            let valid = text.suffix(rest);
             let each = |event: Event<'_>, end| {
                 let offset = self.offset + end as u64;
-                match self.batches.add(event, offset, &mut text, &mut self.failed) {
+                match self.batches.add(event, offset, &text, &mut self.failed) {
                     Ok(()) => true,
                     Err(error) => {
                         stopped = Err(error);
@@ -166,10 +166,9 @@ impl BatchParser {
                     }
                 }
             };
-            let consumed = match valid {
-                Some(valid) => self.parser.parse_whole_text(valid, each),
-                None => self.parser.parse_whole(rest, each),
-            };
+            let consumed = self
+                .parser
+                .parse_whole_text(rest, || text.suffix(rest), each);
             self.offset += consumed as u64;
             rest = &rest[consumed..];
             stopped?;
@@ -188,8 +187,7 @@ impl BatchParser {
                 Some(Item::Comment(_)) => {}
                 Some(Item::Event(event)) => {
                     let offset = self.offset - u64::from(crlf);
-                    self.batches
-                        .add(event, offset, &mut text, &mut self.failed)?;
+                    self.batches.add(event, offset, &text, &mut self.failed)?;
                 }
             }
         }
@@ -308,34 +306,49 @@ fn checked(bytes: &[u8]) -> Option<Cow<'_, str>> {
 }
 
 /// A chunk's text, checked as UTF-8 once, when the first event whose data
-/// lies in the chunk asks for it: the data of each such event is then a slice
-/// of it, where checking each event alone cost a fifth of a row on the token
-/// stream. Data in the parser's own buffers (a line that spans chunks, several
-/// `data` lines) is checked alone, so a chunk is never read twice for nothing.
+/// lies in the chunk, or the fast lane's first ID, asks for it: the data of
+/// each such event is then a slice of it, where checking each event alone cost
+/// a fifth of a row on the token stream. Data in the parser's own buffers (a
+/// line that spans chunks, several `data` lines) is checked alone, so a chunk
+/// is never read twice for nothing (checking every chunk up front checked 64
+/// KiB payloads twice).
 struct ChunkText<'c> {
     chunk: &'c [u8],
     /// The chunk's longest valid UTF-8 prefix, once checked.
-    valid: Option<&'c str>,
+    valid: Cell<Option<&'c str>>,
 }
 
 impl<'c> ChunkText<'c> {
     fn new(chunk: &'c [u8]) -> ChunkText<'c> {
-        ChunkText { chunk, valid: None }
+        ChunkText {
+            chunk,
+            valid: Cell::new(None),
+        }
     }
 
-    /// The chunk's end from `rest` on as text, if all of it is valid (the fast
-    /// lane then takes IDs from it unchecked). Checks the chunk, if not yet:
-    /// the data of the events the lane takes are then slices of it.
-    fn suffix(&mut self, rest: &'c [u8]) -> Option<&'c str> {
-        let chunk = self.chunk;
-        let valid = *self.valid.get_or_insert_with(|| valid_prefix(chunk));
-        let from = chunk.len().checked_sub(rest.len())?;
-        (valid.len() == chunk.len()).then(|| valid.get(from..))?
+    #[inline(always)]
+    fn valid(&self) -> &'c str {
+        match self.valid.get() {
+            Some(valid) => valid,
+            None => {
+                let valid = valid_prefix(self.chunk);
+                self.valid.set(Some(valid));
+                valid
+            }
+        }
+    }
+
+    /// The chunk's end from `rest` on as text, if all of it is valid: the
+    /// fast lane asks for it at its first ID, to take IDs from it unchecked.
+    fn suffix(&self, rest: &'c [u8]) -> Option<&'c str> {
+        let valid = self.valid();
+        let from = self.chunk.len().checked_sub(rest.len())?;
+        (valid.len() == self.chunk.len()).then(|| valid.get(from..))?
     }
 
     /// `bytes` as text, if they lie in the chunk's valid prefix.
     #[inline(always)]
-    fn slice(&mut self, bytes: &[u8]) -> Option<&'c str> {
+    fn slice(&self, bytes: &[u8]) -> Option<&'c str> {
         // Where `bytes` starts in the chunk, if it does: the data borrows
         // either from the chunk or from the parser, never from both.
         let from = (bytes.as_ptr() as usize).checked_sub(self.chunk.as_ptr() as usize)?;
@@ -343,9 +356,7 @@ impl<'c> ChunkText<'c> {
         if to > self.chunk.len() {
             return None;
         }
-        let chunk = self.chunk;
-        let valid = self.valid.get_or_insert_with(|| valid_prefix(chunk));
-        valid.get(from..to)
+        self.valid().get(from..to)
     }
 }
 
@@ -381,7 +392,7 @@ impl Batches {
         &mut self,
         event: Event<'_>,
         offset: u64,
-        text: &mut ChunkText<'_>,
+        text: &ChunkText<'_>,
         failed: &mut Option<JsonError>,
     ) -> Result<(), Error> {
         let bytes = event.data_bytes();

@@ -245,7 +245,7 @@ impl Interpreter {
         &'a mut self,
         input: &'a [u8],
         block: &Block,
-        ids: &mut Ids<'i>,
+        ids: &mut Ids<'i, '_>,
     ) -> Option<Event<'a>> {
         if let Some(id) = &block.id {
             if !ids.set(id) {
@@ -275,7 +275,7 @@ impl Interpreter {
 
     /// The end of a run of the lane: the last ID it took from its text, if
     /// any, becomes the last event ID string.
-    pub(crate) fn keep_id(&mut self, ids: Ids<'_>) {
+    pub(crate) fn keep_id(&mut self, ids: Ids<'_, '_>) {
         if let Some(id) = ids.last {
             self.last_event_id.clear();
             self.last_event_id.push_str(id);

@@ -205,23 +205,26 @@ impl Parser {
         self.run_whole(input, None, each)
     }
 
-    /// [`parse_whole`](Parser::parse_whole) for input known to be UTF-8: an
-    /// event's ID is then a slice of `input`, neither checked nor copied per
-    /// event (only the last one set is kept, when the lane stops).
-    pub fn parse_whole_text(
+    /// [`parse_whole`](Parser::parse_whole), with `text` to give `input` as
+    /// text if it is valid UTF-8 (asked at the lane's first ID, at most once):
+    /// each ID is then a slice of it, neither checked nor copied per event
+    /// (only the last one set is kept, when the lane stops). Text that is not
+    /// `input` itself is not used.
+    pub fn parse_whole_text<'i>(
         &mut self,
-        input: &str,
+        input: &'i [u8],
+        mut text: impl FnMut() -> Option<&'i str>,
         each: impl FnMut(Event<'_>, usize) -> bool,
     ) -> usize {
-        self.run_whole(input.as_bytes(), Some(input), each)
+        self.run_whole(input, Some(&mut text), each)
     }
 
-    /// The fast lane over `input`, which is `text` when that is given.
+    /// The fast lane over `input`, asking `text` for it as text at the first ID.
     #[inline]
-    fn run_whole(
+    fn run_whole<'i>(
         &mut self,
-        input: &[u8],
-        text: Option<&str>,
+        input: &'i [u8],
+        text: Option<&mut dyn FnMut() -> Option<&'i str>>,
         mut each: impl FnMut(Event<'_>, usize) -> bool,
     ) -> usize {
         if self.finished.is_some() || self.failed.is_some() {
@@ -234,7 +237,7 @@ impl Parser {
         let bounds = self
             .interpreter
             .bounds(self.framer.longest_line(), &self.line_ends);
-        let mut ids = Ids::new(text);
+        let mut ids = Ids::new(input, text);
         let mut pos = 0;
         let consumed = loop {
             match whole::block(input, pos, &bounds, &mut self.framer.scanned) {

@@ -74,25 +74,40 @@ pub(crate) struct Bounds<'p> {
     pub(crate) comments: bool,
 }
 
-/// The IDs a run of the lane sets, when its input is known to be text: the
+/// The IDs a run of the lane sets, when its input can be had as text: the
 /// last one set is a slice of it, which becomes the last event ID string only
 /// when the run stops, rather than each being checked and copied into it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Ids<'i> {
+pub(crate) struct Ids<'i, 'a> {
+    input: &'i [u8],
+    /// Asked for the input's text at the first ID (then dropped).
+    ask: Option<&'a mut dyn FnMut() -> Option<&'i str>>,
     text: Option<&'i str>,
-    /// The ID set last in this run, if it was taken from `text`.
+    /// The ID set last in this run, if it was taken from the text.
     pub(crate) last: Option<&'i str>,
 }
 
-impl<'i> Ids<'i> {
-    pub(crate) fn new(text: Option<&'i str>) -> Ids<'i> {
-        Ids { text, last: None }
+impl<'i, 'a> Ids<'i, 'a> {
+    pub(crate) fn new(
+        input: &'i [u8],
+        ask: Option<&'a mut dyn FnMut() -> Option<&'i str>>,
+    ) -> Ids<'i, 'a> {
+        Ids {
+            input,
+            ask,
+            text: None,
+            last: None,
+        }
     }
 
     /// Takes the value at `range` of the input as the ID, unless there is no
     /// text to take it from (then false: it is to be decoded at once).
     #[inline]
     pub(crate) fn set(&mut self, range: &Range<usize>) -> bool {
+        if let Some(ask) = self.ask.take() {
+            // Only the input itself, as text, will do.
+            let input = self.input;
+            self.text = ask().filter(|text| std::ptr::eq(text.as_bytes(), input));
+        }
         // A value runs from after the colon (and a space) to before the LF:
         // both are character boundaries of valid text.
         self.last = self.text.and_then(|text| text.get(range.clone()));

@@ -14,7 +14,7 @@ fn run(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
 }
 
 /// [`run`] by the fast lane and `Parser::parse` in turns; with `text`, by
-/// `Parser::parse_whole_text` where what is left is valid UTF-8.
+/// `Parser::parse_whole_text`, given what is left as text if it is valid.
 fn run_whole(config: Config, chunks: &[&[u8]], text: bool) -> (Vec<String>, Option<Error>) {
     let mut parser = Parser::with_config(config);
     let mut events = Vec::new();
@@ -25,9 +25,9 @@ fn run_whole(config: Config, chunks: &[&[u8]], text: bool) -> (Vec<String>, Opti
                 events.push(event.data().into_owned());
                 true
             };
-            let consumed = match std::str::from_utf8(rest) {
-                Ok(valid) if text => parser.parse_whole_text(valid, each),
-                _ => parser.parse_whole(rest, each),
+            let consumed = match text {
+                true => parser.parse_whole_text(rest, || std::str::from_utf8(rest).ok(), each),
+                false => parser.parse_whole(rest, each),
             };
             rest = &rest[consumed..];
             match parser.parse(rest) {

@@ -240,6 +240,47 @@ fn small_events_in_one_chunk_copy_only_type_and_id() {
     assert_eq!(parser.work().scanned, typed.len() as u64);
 }
 
+/// The lane over text asks for the text once, at the first ID of a run, and
+/// not at all without one (so a chunk that holds no ID is not checked for it);
+/// it then copies only the last ID the run sets.
+#[test]
+fn the_text_lane_asks_once_and_copies_the_last_id() {
+    // The first block goes to the general path (which passes the BOM).
+    let mut with_ids = String::from("data: first\n\n");
+    for n in 0..1000 {
+        with_ids.push_str(&format!("id: {n}\ndata: {n}\n\n"));
+    }
+    let without = "data: a\n\n".repeat(1001);
+    let digits: usize = (0..1000).map(|n: u32| n.to_string().len()).sum();
+    let cases = [
+        (&with_ids, true, 1, 3),
+        (&without, true, 0, 0),
+        // Text that is not the input itself is not used: each ID is decoded.
+        (&with_ids, false, 1, digits),
+    ];
+    for (input, same, asked, copied) in cases {
+        let other = input.clone();
+        let text = if same { input.as_str() } else { other.as_str() };
+        let mut parser = Parser::new();
+        let first = parser.parse(input.as_bytes()).unwrap().consumed;
+        let mut asks = 0;
+        let mut events = 0;
+        let rest = &input.as_bytes()[first..];
+        let ask = || {
+            asks += 1;
+            Some(&text[first..])
+        };
+        let consumed = parser.parse_whole_text(rest, ask, |_, _| {
+            events += 1;
+            true
+        });
+        assert_eq!((consumed, events, asks), (rest.len(), 1000, asked));
+        let last_id = if asked > 0 { "999" } else { "" };
+        assert_eq!(parser.last_event_id(), last_id);
+        assert_eq!(parser.work().copied, copied as u64);
+    }
+}
+
 /// Multi-line data is copied once: every value once, whatever the number of lines.
 #[test]
 fn multi_line_data_copied_once() {

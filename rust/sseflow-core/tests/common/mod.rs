@@ -151,7 +151,10 @@ pub fn run_whole(comments: bool, chunks: &[&[u8]], text: bool) -> Outcome {
             };
             let consumed = match text {
                 false => parser.parse_whole(rest, each),
-                true => parser.parse_whole_text(valid_prefix(rest), each),
+                true => {
+                    let valid = valid_prefix(rest);
+                    parser.parse_whole_text(valid.as_bytes(), || Some(valid), each)
+                }
             };
             assert!(consumed <= rest.len(), "the lane consumed past its input");
             // Each event ends at the LF of its blank line, within what was consumed.
