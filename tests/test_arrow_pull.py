@@ -19,7 +19,6 @@ import doctest
 import io
 import itertools
 import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -31,7 +30,7 @@ from arrow_rows import rows
 from hypothesis import event, given
 from hypothesis import strategies as st
 from test_arrow_json import DATA, SCHEMA
-from test_arrow_threads import HEADS, stream_of
+from test_arrow_threads import HEADS, stream_of, ticks_during
 from test_differential import line
 from test_feed_types import byte_buffers
 
@@ -463,25 +462,9 @@ def test_other_python_threads_run_while_a_pulled_chunk_waits_for_the_decoding_th
     """The chunk cuts 2,000 batches, so its feed may wait for a decoding thread: it lets go of
     the interpreter, as ``feed`` does, and a Python thread counts meanwhile. (Pulling from a
     list runs no Python code, so without that no other thread would run during the call.)"""
-    ticks = 0
-    done = threading.Event()
-
-    def count() -> None:
-        nonlocal ticks
-        while not done.is_set():
-            ticks += 1
-
     parser = BatchParser(json_schema=SCHEMA, batch_rows=100, decode_threads=1)
     stream = numbered(200_000)
-    counter = threading.Thread(target=count)
-    counter.start()
-    try:
-        before = ticks
-        batches = parser.parse_from(iter([stream]))
-        during = ticks - before
-    finally:
-        done.set()
-        counter.join()
+    batches, during = ticks_during(lambda: parser.parse_from(iter([stream])))
     parser.close()
     assert sum(b.num_rows for b in [*batches, *parser]) == 200_000
     assert during > 1000

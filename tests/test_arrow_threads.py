@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pytest
@@ -26,6 +26,8 @@ from test_arrow_json import DATA, SCHEMA
 
 import sseflow
 from sseflow.arrow import BatchParser, JSONDataError, RecordBatch, aiter_batches, iter_batches
+
+T = TypeVar("T")
 
 HEADS = st.sampled_from([b"", b"event: ping\n", b"id: 9\n", b"event: x\nid: a\n", b": c\n"])
 
@@ -187,9 +189,9 @@ def test_no_thread_outlives_its_parser() -> None:
     assert native_threads() == before
 
 
-def test_other_python_threads_run_while_feed_frames_and_waits() -> None:
-    """A feed that may wait for a decoding thread (here a chunk that cuts 2,000 batches) lets
-    go of the interpreter: a Python thread counts meanwhile."""
+def ticks_during(call: Callable[[], T]) -> tuple[T, int]:
+    """What ``call()`` returns, and how many times another Python thread counted while
+    it ran: none unless the call let go of the interpreter."""
     ticks = 0
     done = threading.Event()
 
@@ -198,17 +200,24 @@ def test_other_python_threads_run_while_feed_frames_and_waits() -> None:
         while not done.is_set():
             ticks += 1
 
-    parser = BatchParser(json_schema=SCHEMA, batch_rows=100, decode_threads=1)
-    stream = events(200_000)
     counter = threading.Thread(target=count)
     counter.start()
     try:
         before = ticks
-        parser.feed(stream)
+        result = call()
         during = ticks - before
     finally:
         done.set()
         counter.join()
+    return result, during
+
+
+def test_other_python_threads_run_while_feed_frames_and_waits() -> None:
+    """A feed that may wait for a decoding thread (here a chunk that cuts 2,000 batches) lets
+    go of the interpreter: a Python thread counts meanwhile."""
+    parser = BatchParser(json_schema=SCHEMA, batch_rows=100, decode_threads=1)
+    stream = events(200_000)
+    _, during = ticks_during(lambda: parser.feed(stream))
     parser.close()
     assert sum(b.num_rows for b in parser) == 200_000
     assert during > 1000
