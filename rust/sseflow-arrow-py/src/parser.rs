@@ -402,10 +402,10 @@ impl PyBatchParser {
     /// ``False`` without ``decode_threads`` or ``json_schema``): after the
     /// first, each batch a chunk cuts takes ``batch_rows`` events of 6 bytes
     /// at least, or ``batch_bytes`` of text: the chunk's bytes, and for each
-    /// of its events at most, the ``message`` type and the current ID, which
-    /// rows repeat. An ID that the chunk sets longer (or a longer
-    /// ``default_event``) can make a call wait when this said not. An event
-    /// loop runs the calls for which it says ``True`` on a worker thread.
+    /// of its events at most, the default event type and the current ID,
+    /// which rows repeat. An ID that the chunk sets longer can make a call
+    /// wait when this said not. An event loop runs the calls for which it says
+    /// ``True`` on a worker thread.
     ///
     /// >>> parser = BatchParser(json_schema="infer", decode_threads=1)
     /// >>> parser.may_wait(100), parser.may_wait(2 * 1024 * 1024)

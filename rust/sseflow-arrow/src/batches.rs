@@ -12,11 +12,6 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// The bytes a row's default event type, `message`, adds to its text, for the
-/// estimate of [`BatchParser::may_wait`] (a longer configured default can make
-/// it short, as a longer ID can).
-const DEFAULT_TYPE_BYTES: usize = 7;
-
 /// When batches are cut, which columns they have, and how data is decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -92,6 +87,8 @@ pub struct BatchParser {
     failed: Option<JsonError>,
     /// An error a decoding thread met, for the next feed, flush or finish.
     unreported: Option<Error>,
+    /// The bytes the default event type adds to a row's text.
+    default_type: usize,
 }
 
 impl BatchParser {
@@ -122,7 +119,9 @@ impl BatchParser {
             workers: None,
         };
         batches.schema = batches.known_schema();
+        let default_type = config.default_event_type().map_or(0, <[u8]>::len);
         Ok(BatchParser {
+            default_type,
             parser: Parser::with_config(config),
             batches,
             offset: 0,
@@ -264,7 +263,7 @@ impl BatchParser {
             return false;
         }
         let events = len / 6;
-        let repeated = DEFAULT_TYPE_BYTES + self.parser.last_event_id().len();
+        let repeated = self.default_type + self.parser.last_event_id().len();
         let text = len.saturating_add((events + 1).saturating_mul(repeated));
         let cuts = 1 + (events / batches.batch_rows).max(text / batches.batch_bytes.max(1));
         self.in_flight() + cuts > batches.threads + 1
@@ -522,11 +521,15 @@ mod tests {
             decode_threads: 1,
             ..Options::default()
         };
-        let mut parser = BatchParser::new(Config::default(), options).unwrap();
+        let mut parser = BatchParser::new(Config::default(), options.clone()).unwrap();
         assert!(!parser.may_wait(600));
         let id = "x".repeat(500);
         parser.feed(format!("id: {id}\n\n").as_bytes()).unwrap();
         assert!(parser.may_wait(600));
+        // So does a long default event type.
+        let long = "t".repeat(500);
+        let config = Config::default().default_event(Some(&long));
+        assert!(BatchParser::new(config, options).unwrap().may_wait(600));
     }
 
     /// Data that lies in the chunk is a slice of the chunk's text up to its

@@ -74,6 +74,11 @@ impl Config {
         self
     }
 
+    /// The default event type set (see [`default_event`](Config::default_event)).
+    pub fn default_event_type(&self) -> Option<&[u8]> {
+        self.default_event.as_deref()
+    }
+
     /// The line limit in force: the option that names it, its value, and the
     /// longest line it allows.
     pub(crate) fn line_limit(&self) -> Option<(Limit, usize, usize)> {
