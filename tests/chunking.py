@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal, NamedTuple, Protocol
 
+from typing_extensions import Buffer
+
 import sseflow
-from sseflow import reference
+from sseflow import _factory, reference
 
 Chunks = list[bytes]
 InputType = Literal["bytes", "bytearray", "memoryview"]
@@ -36,23 +38,14 @@ RANDOM_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7)
 # -- the parser, as both implementations present it ---------------------------
 
 
-class ParserLike(Protocol):
-    """The part of the ``Parser`` API the helpers use."""
+class ParserLike(_factory.ParserLike[Any], Protocol):
+    """The package's parser seam (what its readers use), with the lists both parsers return,
+    and ``closed``, which the helpers check too."""
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None: ...
-    def parse(self, data: bytes | bytearray | memoryview) -> list[Any]: ...
-    def close(self) -> None: ...
+    def parse(self, data: Buffer, /) -> list[Any]: ...
     def events(self) -> list[Any]: ...
-    def __iter__(self) -> Iterator[Any]: ...
-    def __next__(self) -> Any: ...
     @property
     def closed(self) -> bool: ...
-    @property
-    def truncated(self) -> bool: ...
-    @property
-    def last_event_id(self) -> str: ...
-    @property
-    def retry(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
