@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import doctest
 import gc
-import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,6 +26,7 @@ import pyarrow as pa
 import pytest
 import trio
 from sse_server import SSEServer, static
+from test_arrow_threads import json_threads, json_threads_left
 
 import sseflow
 import sseflow.aiohttp
@@ -210,18 +210,6 @@ def test_errors_come_where_the_sync_reader_raises_them(case: str) -> None:
     assert got == want
 
 
-def json_threads() -> int:
-    """The parsers' decoding threads alive in this process, by their names."""
-    names = []
-    for task in os.listdir("/proc/self/task"):
-        try:
-            with open(f"/proc/self/task/{task}/comm") as comm:
-                names.append(comm.read())
-        except FileNotFoundError:  # ended meanwhile
-            pass
-    return sum(name.startswith("sseflow-json-") for name in names)
-
-
 def test_cancelling_the_consumer_leaves_no_thread_in_the_parser() -> None:
     """Cancelled while the reader waits on a thread, the task ends once that call ended; the
     batches it had are whole and in order; the decoding threads go with the parser."""
@@ -266,7 +254,7 @@ def test_cancelling_the_consumer_leaves_no_thread_in_the_parser() -> None:
     before = json_threads()
     asyncio.run(run())
     gc.collect()
-    assert json_threads() == before
+    assert json_threads_left(before) == set()
     want = arrow(list(iter_batches(chunks, **OPTIONS)))
     assert len(got) == 3  # the first chunk's
     assert arrow(got) == want[:3]
