@@ -236,3 +236,46 @@ def test_inferred_schema_of_an_empty_stream() -> None:
     stream = iter_batches([b": nothing\n"], json_schema="infer")
     assert pa.schema(stream.schema).field("json").type == pa.struct([])
     assert list(stream) == []
+
+
+STRICT_NULL = pa.field("x", pa.null()).with_nullable(False)
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        (pa.schema([STRICT_NULL]), "x"),
+        (pa.schema([("s", pa.struct([STRICT_NULL]))]), "s.x"),
+        (pa.schema([("l", pa.list_(STRICT_NULL))]), "l.x"),
+    ],
+)
+def test_a_null_field_that_is_not_nullable_is_refused_naming_it(
+    schema: pa.Schema, path: str
+) -> None:
+    # Every row of a null column is null, so such a field cannot hold a row:
+    # refused when the parser is built, not by a panic at the first bad event.
+    message = f'JSON schema field "{path}" is of type null but not nullable'
+    with pytest.raises(ValueError, match=message):
+        BatchParser(json_schema=schema)
+    with pytest.raises(ValueError, match=message):
+        list(iter_batches([b"data: {}\n\ndata: [DONE]\n\n"], json_schema=schema))
+
+
+def test_a_run_end_encoded_field_is_refused_naming_its_values_type() -> None:
+    schema = pa.schema([("r", pa.run_end_encoded(pa.int32(), pa.utf8()))])
+    with pytest.raises(ValueError, match=r'field "r" is run-end encoded, .*, Utf8$'):
+        BatchParser(json_schema=schema)
+
+
+def test_a_fixed_size_binary_field_refuses_a_number_as_binary_does() -> None:
+    stream = b'data: {"f": 1}\n\ndata: {"f": "616263"}\n\n'
+    got = {
+        kind: [
+            (r["json"], r["json_error"])
+            for r in rows(iter_batches([stream], json_schema=pa.schema([("f", kind)])))
+        ]
+        for kind in (pa.binary(3), pa.binary())
+    }
+    assert got[pa.binary(3)] == got[pa.binary()]
+    assert got[pa.binary(3)][1] == ({"f": b"abc"}, None)
+    assert got[pa.binary(3)][0][1].endswith("expected binary data encoded as string got 1")

@@ -7,30 +7,8 @@
 //! other value to arrow-json's own decoder.
 
 use arrow_array::ArrayRef;
-use arrow_json::reader::{ArrayDecoder, DecoderContext, DecoderFactory, Tape, TapeElement};
-use arrow_schema::{ArrowError, DataType, FieldRef};
-
-/// Makes [`StrictIntegers`] decoders for every integer field.
-#[derive(Debug)]
-pub(crate) struct IntegerFactory;
-
-impl DecoderFactory for IntegerFactory {
-    fn make_default_decoder(
-        &self,
-        ctx: &DecoderContext,
-        field: &FieldRef,
-        is_nullable: bool,
-    ) -> Result<Option<Box<dyn ArrayDecoder>>, ArrowError> {
-        let Some(range) = range(field.data_type()) else {
-            return Ok(None);
-        };
-        Ok(Some(Box::new(StrictIntegers {
-            inner: ctx.make_builtin_decoder(field, is_nullable)?,
-            range,
-            kind: field.data_type().clone(),
-        })))
-    }
-}
+use arrow_json::reader::{ArrayDecoder, Tape, TapeElement};
+use arrow_schema::{ArrowError, DataType};
 
 /// The values an integer type holds.
 pub(crate) fn range(kind: &DataType) -> Option<(i128, i128)> {
@@ -47,10 +25,29 @@ pub(crate) fn range(kind: &DataType) -> Option<(i128, i128)> {
     })
 }
 
-struct StrictIntegers {
+/// An integer field's decoder (see the module's docs).
+pub(crate) struct StrictIntegers {
     inner: Box<dyn ArrayDecoder>,
     range: (i128, i128),
     kind: DataType,
+}
+
+impl StrictIntegers {
+    /// The decoder of `kind` around arrow-json's (`inner`), if it is an
+    /// integer type.
+    pub(crate) fn of(
+        kind: &DataType,
+        inner: impl FnOnce() -> Result<Box<dyn ArrayDecoder>, ArrowError>,
+    ) -> Result<Option<StrictIntegers>, ArrowError> {
+        let Some(range) = range(kind) else {
+            return Ok(None);
+        };
+        Ok(Some(StrictIntegers {
+            inner: inner()?,
+            range,
+            kind: kind.clone(),
+        }))
+    }
 }
 
 impl ArrayDecoder for StrictIntegers {

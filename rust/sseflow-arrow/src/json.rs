@@ -25,10 +25,11 @@
 //! * Rows that are skipped (a type not chosen) or bad are nulls of the `json`
 //!   column, put in place by a `take` with null indices.
 
+use crate::corrections::Corrections;
 use crate::direct::Direct;
 use crate::error::{Error, JsonError};
 use crate::escapes::unescape_pairs;
-use crate::integers::IntegerFactory;
+use crate::schema;
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
@@ -56,7 +57,9 @@ pub enum OnError {
 /// The type of the `json` column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JsonSchema {
-    /// These fields, as a struct.
+    /// These fields, as a struct. [`BatchParser::new`](crate::BatchParser::new)
+    /// refuses, naming the field, a field at any depth of type null that is
+    /// not nullable, and a run-end encoded one (see `schema.rs`).
     Fields(Fields),
     /// Inferred from the first batch's first `rows` events whose data is a
     /// JSON object, then kept for the stream.
@@ -170,6 +173,7 @@ impl Json {
 
     /// Settles the `json` column's type: its decoders.
     fn settle_as(&mut self, kind: DataType) -> Result<(), ArrowError> {
+        schema::check(&kind)?;
         self.direct = Direct::new(&kind);
         self.decoder = Some((kind.clone(), self.build(kind)?));
         Ok(())
@@ -433,7 +437,7 @@ fn error_column(len: usize, errors: Vec<(usize, String)>) -> ArrayRef {
 fn decoder(kind: DataType, rows: usize) -> Result<Decoder, ArrowError> {
     ReaderBuilder::new_with_field(Field::new("json", kind, true))
         .with_batch_size(rows)
-        .with_decoder_factory(Arc::new(IntegerFactory))
+        .with_decoder_factory(Arc::new(Corrections))
         .build_decoder()
 }
 

@@ -29,11 +29,13 @@
 
 mod batches;
 mod columns;
+mod corrections;
 mod direct;
 mod error;
 mod escapes;
 mod integers;
 mod json;
+mod schema;
 mod workers;
 
 pub use batches::{BatchParser, Options};
