@@ -102,6 +102,7 @@ impl PyBatchParser {
         bytes: &Bytes<'_>,
     ) -> Result<(), sseflow_arrow::Error> {
         let chunk = bytes.as_slice();
+        sseflow_pyargs::prefetch(chunk);
         // Letting go of the interpreter costs about what framing a small
         // event does: only when the call may wait for a decoding thread.
         if !parser.may_wait(chunk.len()) {

@@ -7,9 +7,11 @@
 //! cuts FILE into CHUNK-byte chunks (16 KiB by default; 0 cuts it after each
 //! blank line, one event per chunk). With `JSON=1` in the
 //! environment the batches also decode each event's data as JSON (the type
-//! inferred from the first 1,000 events), on `THREADS` decoding threads if
-//! set. `ONLY=core`, `ONLY=lane` (the core with its fast lane) or
-//! `ONLY=batches` runs that one 30 times (`RUNS` if set), for `perf record`
+//! inferred from the first 1,000 events, or `INFER` if set: a few, to time
+//! decoding with the type known, as with a given schema), on `THREADS`
+//! decoding threads if set. `BATCH_BYTES` sets the batches' byte bound.
+//! `ONLY=core`, `ONLY=lane` (the core with its fast lane) or `ONLY=batches`
+//! runs that one 30 times (`RUNS` if set), for `perf record`
 //! or `valgrind --tool=cachegrind`.
 
 use sseflow_arrow::{BatchParser, JsonOptions, JsonSchema, OnError, Options};
@@ -30,7 +32,9 @@ fn main() {
     let chunks = cut(&bytes, chunk);
     let chunk = &chunks[..];
     let json = std::env::var_os("JSON").map(|_| JsonOptions {
-        schema: JsonSchema::Infer { rows: 1000 },
+        schema: JsonSchema::Infer {
+            rows: std::env::var("INFER").map_or(1000, |n| n.parse().expect("a count")),
+        },
         events: None,
         on_error: OnError::Null,
     });
@@ -129,6 +133,9 @@ fn batch_rows(chunks: &[&[u8]], json: Option<JsonOptions>) -> usize {
     let options = Options {
         json,
         decode_threads,
+        batch_bytes: std::env::var("BATCH_BYTES").map_or(Options::default().batch_bytes, |n| {
+            n.parse().expect("a size")
+        }),
         ..Options::default()
     };
     let mut parser = BatchParser::new(Config::default(), options).expect("valid options");

@@ -79,8 +79,9 @@ impl Layout {
 struct Dictionary {
     unique: bool,
     keys: Vec<i32>,
-    /// Which rows are null (an event without a type), once one is.
-    nulls: Option<Vec<bool>>,
+    /// The rows that are null (events without a type): kept apart, so that a
+    /// row with a value does not touch them.
+    nulls: Vec<usize>,
     values: StringBuilder,
     /// The values past the first [`SCANNED`], with `unique`.
     index: HashMap<Box<str>, i32>,
@@ -99,7 +100,7 @@ impl Dictionary {
         Dictionary {
             unique,
             keys: Vec::new(),
-            nulls: None,
+            nulls: Vec::new(),
             values: StringBuilder::new(),
             index: HashMap::new(),
             last: None,
@@ -119,10 +120,7 @@ impl Dictionary {
 
     /// A null row: its key is 0, and no value is stored for it.
     fn push_null(&mut self) {
-        let rows = self.keys.len();
-        self.nulls
-            .get_or_insert_with(|| vec![false; rows])
-            .push(true);
+        self.nulls.push(self.keys.len());
         self.keys.push(0);
         self.last = None;
     }
@@ -135,9 +133,6 @@ impl Dictionary {
             // A stored value is valid UTF-8, so bytes equal to it are that text.
             if same(&self.values.values_slice()[range.clone()], bytes) {
                 let key = *key;
-                if let Some(nulls) = &mut self.nulls {
-                    nulls.push(false);
-                }
                 self.keys.push(key);
                 return;
             }
@@ -152,9 +147,6 @@ impl Dictionary {
     /// A row of a value stored anew.
     #[inline(always)]
     fn append(&mut self, value: &str) {
-        if let Some(nulls) = &mut self.nulls {
-            nulls.push(false);
-        }
         // At most one new value per row, and a batch's rows fit in i32.
         let key = self.values.len() as i32;
         let start = self.values.values_slice().len();
@@ -177,21 +169,21 @@ impl Dictionary {
             }
             return self.append(&value);
         };
-        if let Some(nulls) = &mut self.nulls {
-            nulls.push(false);
-        }
         self.keys.push(key as i32);
         self.last = Some((key as i32, self.range(key)));
     }
 
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
         let keys = std::mem::take(&mut self.keys);
-        let keys = match self.nulls.take() {
-            None => Int32Array::from(keys),
-            Some(nulls) => {
-                let valid = nulls.iter().map(|&null| !null).collect::<Vec<bool>>();
-                Int32Array::new(keys.into(), Some(valid.into()))
+        let keys = if self.nulls.is_empty() {
+            Int32Array::from(keys)
+        } else {
+            let mut valid = BooleanBufferBuilder::new(keys.len());
+            valid.append_n(keys.len(), true);
+            for row in self.nulls.drain(..) {
+                valid.set_bit(row, false);
             }
+            Int32Array::new(keys.into(), Some(valid.finish().into()))
         };
         let values = Arc::new(self.values.finish());
         self.index.clear();

@@ -99,7 +99,8 @@ fn copy_through_memoryview(data: &Bound<'_, PyAny>, kind: &str) -> PyResult<Vec<
         .to_vec())
 }
 
-/// The one unsafe function of the bindings: a contiguous buffer as a slice.
+/// One of the bindings' two unsafe functions (with [`prefetch`](crate::prefetch)):
+/// a contiguous buffer as a slice.
 fn contiguous_slice(buffer: &PyUntypedBuffer) -> &[u8] {
     let len = buffer.len_bytes();
     if len == 0 {
