@@ -675,6 +675,22 @@ mod tests {
         }
     }
 
+    /// Values past 2 GiB in one batch are refused when the batch is cut,
+    /// not made into offsets that wrap (a value's end past `i32` is pushed
+    /// as -1); the buffer starts over empty.
+    #[test]
+    fn strings_past_2_gib_are_refused() {
+        let mut strings = Strings {
+            bytes: b"ab".to_vec(),
+            offsets: vec![0, 2, -1],
+        };
+        let error = strings.finish().unwrap_err();
+        assert!(error.to_string().contains("pass 2 GiB"), "{error}");
+        strings.push("next");
+        let array = strings.finish().unwrap();
+        assert_eq!(array.iter().collect::<Vec<_>>(), [Some("next")]);
+    }
+
     #[test]
     fn compares_bytes() {
         assert!(same(b"", b""));
