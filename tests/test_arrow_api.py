@@ -74,6 +74,22 @@ def test_batches_cut_by_rows_bytes_flush_and_close() -> None:
     assert [b.num_rows for b in by_bytes] == [2, 1]
 
 
+def test_an_event_spanning_chunks_is_whole_after_a_flush_inside_it() -> None:
+    # Its data is written into the batch's column as the chunks come; a flush
+    # inside it cuts the rows before, and the event's data moves on with it.
+    parser = BatchParser()
+    parser.feed(b"data: one\n\ndata: tw\xc3")
+    parser.flush()
+    parser.feed(b"\xa9 and")
+    parser.flush()
+    parser.feed(b" three\n\n")
+    parser.close()
+    batches = [pa.record_batch(batch) for batch in parser]
+    for batch in batches:
+        batch.validate(full=True)
+    assert [batch.column("data").to_pylist() for batch in batches] == [["one"], ["twé and three"]]
+
+
 def test_default_batch_bytes_is_one_mib() -> None:
     # Each row counts 64 KiB of data plus its type, "message": the 16th row
     # passes 1 MiB and cuts the batch, the 17th starts the next.

@@ -1,7 +1,7 @@
 //! The property each fuzz target checks, as a plain function of its input,
 //! so the targets stay one line and the seeds can be replayed by `cargo test`.
 
-use crate::drive::{error_kind, run_feed, run_steps, Limits, Owned};
+use crate::drive::{error_kind, run_feed, run_steps, Drive, Limits, Owned};
 use crate::plan::Plan;
 use crate::reference::{interpret, TextItem};
 
@@ -16,29 +16,30 @@ fn limits(plan: &Plan<'_>) -> Limits {
 /// each step's invariants (see [`run_steps`]); nothing may panic.
 pub fn never_panics(input: &[u8]) {
     let plan = Plan::decode(input);
-    for lane in [false, true] {
+    for drive in [Drive::Parse, Drive::Lane, Drive::Sink] {
         run_steps(
             plan.config(),
             limits(&plan),
             &plan.chunks(),
-            lane,
+            drive,
             |_, _, _| {},
         );
     }
 }
 
 /// The stream fed whole (through `feed`/`next_item`) and fed in the
-/// planned chunks (through `parse`, with and without the fast lane) gives
+/// planned chunks (through `parse`, with and without the fast lane, and with
+/// a data sink) gives
 /// the same items, last event ID, retry, end report and, with limits, the
 /// same error after the same items.
 pub fn chunking_invariance(input: &[u8]) {
     let plan = Plan::decode(input);
     let limits = limits(&plan);
     let whole = run_feed(plan.config(), limits, &[plan.stream]);
-    for lane in [false, true] {
-        let chunked = run_steps(plan.config(), limits, &plan.chunks(), lane, |_, _, _| {});
+    for drive in [Drive::Parse, Drive::Lane, Drive::Sink] {
+        let chunked = run_steps(plan.config(), limits, &plan.chunks(), drive, |_, _, _| {});
         assert_eq!(error_kind(whole.error), error_kind(chunked.error), "error");
-        assert_eq!(whole.items, chunked.items, "items (lane: {lane})");
+        assert_eq!(whole.items, chunked.items, "items ({drive:?})");
         assert_eq!(whole.last_event_id, chunked.last_event_id, "last event ID");
         assert_eq!(whole.retry, chunked.retry, "retry");
         assert_eq!(whole.end, chunked.end, "end of stream");
@@ -52,16 +53,24 @@ fn text_items(items: &[Owned]) -> Vec<TextItem> {
 /// Without limits, the parser fed in the planned chunks agrees with the
 /// reference interpreter: after every chunk on the prefix fed so far (items,
 /// last event ID, retry, and `end_of_stream()`), and at the end on the
-/// whole stream (with `finish()`). The parser is driven with the fast lane
-/// (`chunking_invariance` compares it with the general path alone).
+/// whole stream (with `finish()`). The parser is driven with the fast lane,
+/// with and without a data sink (`chunking_invariance` compares them with the
+/// general path alone).
 pub fn differential(input: &[u8]) {
     let plan = Plan::decode(input).without_limits();
     let stream = plan.stream;
+    for drive in [Drive::Lane, Drive::Sink] {
+        differential_by(&plan, stream, drive);
+    }
+}
+
+/// [`differential`], with the parser driven one way.
+fn differential_by(plan: &Plan<'_>, stream: &[u8], drive: Drive) {
     let outcome = run_steps(
         plan.config(),
-        limits(&plan),
+        limits(plan),
         &plan.chunks(),
-        true,
+        drive,
         |parser, items, fed| {
             let expected = interpret(&stream[..fed], plan.comments);
             let prefix = &stream[..fed];

@@ -1,7 +1,7 @@
 //! Driving a parser over chunks, recording what it yields and checking the
 //! invariants every call must keep.
 
-use sseflow_core::{Config, EndOfStream, Error, Event, Item, Limit, Parser};
+use sseflow_core::{Config, DataSink, EndOfStream, Error, Event, Item, Limit, Parser};
 
 /// An item copied out of the parser, as the stream's bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,12 +45,50 @@ pub fn error_kind(error: Option<Error>) -> Option<(Limit, usize)> {
     })
 }
 
-/// Copies an item out, checking what holds of every item.
-fn own(item: Item<'_>, config: &Limits) -> Owned {
+/// How [`run_steps`] drives the parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drive {
+    /// `Parser::parse` alone.
+    Parse,
+    /// The fast lane, then `parse`, as a batch builder drives it.
+    Lane,
+    /// The same with a data sink (`Config::data_sink`, `Parser::parse_into`).
+    Sink,
+}
+
+/// A data sink that keeps what it is given, for the event that comes with
+/// `data_in_sink`.
+#[derive(Default)]
+struct Kept(Vec<u8>);
+
+impl DataSink for Kept {
+    fn append(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+/// A parser's `parse`, or `parse_into` for a parser with a data sink.
+fn parse_any<'a>(parser: &'a mut Parser, input: &'a [u8]) -> Result<(), Error> {
+    match parser.parse(input) {
+        Err(Error::SinkNeeded) => parser.parse_into(input, &mut Kept::default()).map(|_| ()),
+        other => other.map(|_| ()),
+    }
+}
+
+/// Copies an item out, checking what holds of every item; an event's data
+/// is taken from `sink` when it went there (which must be empty otherwise).
+fn own(item: Item<'_>, config: &Limits, sink: &mut Vec<u8>) -> Owned {
     match item {
         Item::Event(event) => {
             let event_type = event.event_type_bytes();
-            let data = event.data_bytes();
+            let sunk = std::mem::take(sink);
+            let data = match event.data_in_sink() {
+                true => &sunk[..],
+                false => {
+                    assert!(sunk.is_empty(), "data left in the sink: {sunk:?}");
+                    event.data_bytes()
+                }
+            };
             let id = event.id();
             assert!(!event_type.is_empty(), "empty event type");
             assert!(!event_type.contains(&b'\r') && !event_type.contains(&b'\n'));
@@ -108,8 +146,8 @@ fn check_error(parser: &mut Parser, error: Error, limits: Limits) {
     };
     assert_eq!(set, Some(max), "{error:?} under {limits:?}");
     assert!(size > max, "{error:?}: size within the limit");
-    assert_eq!(parser.parse(b"data: more\n\n").err(), Some(error));
-    assert_eq!(parser.parse(b"").err(), Some(error));
+    assert_eq!(parse_any(parser, b"data: more\n\n").err(), Some(error));
+    assert_eq!(parse_any(parser, b"").err(), Some(error));
 }
 
 /// Checks how the parser ends, then that it refuses input once finished.
@@ -133,8 +171,11 @@ fn finish(parser: &mut Parser, error: Option<Error>) -> EndOfStream {
     assert!(parser.is_finished());
     assert_eq!(parser.finish(), end, "a second finish() changed the report");
     assert_eq!(parser.end_of_stream(), end);
-    assert_eq!(parser.parse(b"data: x\n\n").err(), Some(Error::Finished));
-    assert_eq!(parser.parse(b"").err(), Some(Error::Finished));
+    assert_eq!(
+        parse_any(parser, b"data: x\n\n").err(),
+        Some(Error::Finished)
+    );
+    assert_eq!(parse_any(parser, b"").err(), Some(Error::Finished));
     end
 }
 
@@ -159,18 +200,21 @@ fn check_work(parser: &Parser, fed: usize, lane: bool) {
 /// never passes the input, a step with no item consumes all of it, a step
 /// with an item consumes something. After each chunk (unless an error
 /// stopped the run) `after_chunk` gets the parser, the items so far and the
-/// number of stream bytes fed. With `lane`, each `parse` comes after a
-/// `Parser::parse_whole`, as a batch builder drives it, whose events must
-/// each end at a blank line (every other chunk, `Parser::parse_whole_text`,
-/// given what is left as text if it is valid UTF-8).
+/// number of stream bytes fed. With the lane ([`Drive`]), each `parse` comes
+/// after a `Parser::parse_whole`, as a batch builder drives it, whose events
+/// must each end at a blank line (every other chunk, `Parser::parse_whole_text`,
+/// given what is left as text if it is valid UTF-8); with a sink, `parse` is
+/// `parse_into`.
 pub fn run_steps(
     config: Config,
     limits: Limits,
     chunks: &[&[u8]],
-    lane: bool,
+    drive: Drive,
     mut after_chunk: impl FnMut(&Parser, &[Owned], usize),
 ) -> Outcome {
-    let mut parser = Parser::with_config(config);
+    let lane = drive != Drive::Parse;
+    let mut parser = Parser::with_config(config.data_sink(drive == Drive::Sink));
+    let mut sink = Kept::default();
     let mut items = Vec::new();
     let mut error = None;
     let mut fed = 0;
@@ -180,7 +224,7 @@ pub fn run_steps(
             if lane {
                 let each = |event: Event<'_>, end: usize| {
                     assert!(end <= rest.len() && rest[..end].ends_with(b"\n\n"));
-                    items.push(own(Item::Event(event), &limits));
+                    items.push(own(Item::Event(event), &limits, &mut sink.0));
                     true
                 };
                 let consumed = match index % 2 {
@@ -191,8 +235,15 @@ pub fn run_steps(
                 rest = &rest[consumed..];
             }
             let len = rest.len();
-            let (consumed, item) = match parser.parse(rest) {
-                Ok(step) => (step.consumed, step.item.map(|item| own(item, &limits))),
+            let step = match drive {
+                Drive::Sink => parser.parse_into(rest, &mut sink),
+                _ => parser.parse(rest),
+            };
+            let (consumed, item) = match step {
+                Ok(step) => (
+                    step.consumed,
+                    step.item.map(|item| own(item, &limits, &mut sink.0)),
+                ),
                 Err(stop) => {
                     error = Some(stop);
                     break 'chunks;
@@ -239,7 +290,7 @@ pub fn run_feed(config: Config, limits: Limits, chunks: &[&[u8]]) -> Outcome {
         let mut feed = parser.feed(chunk);
         loop {
             match feed.next_item() {
-                Ok(Some(item)) => items.push(own(item, &limits)),
+                Ok(Some(item)) => items.push(own(item, &limits, &mut Vec::new())),
                 Ok(None) => {
                     assert!(
                         feed.rest().is_empty(),

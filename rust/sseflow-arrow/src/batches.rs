@@ -6,7 +6,7 @@ use crate::json::{Json, JsonOptions};
 use crate::workers::Workers;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, Schema, SchemaRef};
-use sseflow_core::{Config, EndOfStream, Event, Item, Parser};
+use sseflow_core::{Config, DataSink, EndOfStream, Event, Item, Parser};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -122,7 +122,7 @@ impl BatchParser {
         let default_type = config.default_event_type().map_or(0, <[u8]>::len);
         Ok(BatchParser {
             default_type,
-            parser: Parser::with_config(config),
+            parser: Parser::with_config(config.data_sink(true)),
             batches,
             offset: 0,
             failed: None,
@@ -174,22 +174,61 @@ impl BatchParser {
             if consumed > 0 && rest.is_empty() {
                 return Ok(());
             }
-            let step = self.parser.parse(rest)?;
-            self.offset += step.consumed as u64;
-            // An event's offset is just past the CR or LF that dispatched it: a
-            // CRLF inside this chunk was consumed whole, but had it been split,
-            // the event would have come at the CR.
-            let crlf = rest[..step.consumed].ends_with(b"\r\n");
-            rest = &rest[step.consumed..];
-            match step.item {
-                None => return Ok(()),
-                Some(Item::Comment(_)) => {}
-                Some(Item::Event(event)) => {
-                    let offset = self.offset - u64::from(crlf);
-                    self.batches.add(event, offset, &text, &mut self.failed)?;
-                }
+            let consumed = self.general_step(rest, &text)?;
+            if consumed == 0 {
+                return Ok(());
             }
+            rest = &rest[consumed..];
         }
+    }
+
+    /// Parses `rest` by the general path, up to its next event, which
+    /// becomes a row; returns the bytes consumed, 0 once all of `rest` is
+    /// parsed (with no event). Kept out of the fast lane's loop in `feed`:
+    /// inlined there, it made each of the lane's rows take more instructions.
+    #[cold]
+    #[inline(never)]
+    fn general_step(&mut self, rest: &[u8], text: &ChunkText<'_>) -> Result<usize, Error> {
+        let mut sink = Sink {
+            batches: &mut self.batches,
+            text,
+            error: None,
+        };
+        let step = self.parser.parse_into(rest, &mut sink);
+        let sunk = sink.error.take();
+        let step = match step {
+            Ok(step) => step,
+            Err(error) => {
+                // The event being built is dropped, with its data so far.
+                self.batches.columns.drop_open();
+                return Err(error.into());
+            }
+        };
+        self.offset += step.consumed as u64;
+        if let Some(error) = sunk {
+            if matches!(step.item, Some(Item::Event(event)) if event.data_in_sink()) {
+                self.batches.columns.drop_open();
+            }
+            return Err(failed_with(&mut self.failed, error));
+        }
+        let Some(Item::Event(event)) = step.item else {
+            // A comment (not a row), or the end of `rest`.
+            return Ok(if step.item.is_some() {
+                step.consumed
+            } else {
+                0
+            });
+        };
+        // An event's offset is just past the CR or LF that dispatched it: a
+        // CRLF inside this chunk was consumed whole, but had it been split,
+        // the event would have come at the CR.
+        let crlf = rest[..step.consumed].ends_with(b"\r\n");
+        let offset = self.offset - u64::from(crlf);
+        match event.data_in_sink() {
+            true => self.batches.add_sunk(event, offset, &mut self.failed)?,
+            false => self.batches.add(event, offset, text, &mut self.failed)?,
+        }
+        Ok(step.consumed)
     }
 
     /// Cuts a batch of the events parsed since the last one, if any.
@@ -208,6 +247,7 @@ impl BatchParser {
     /// Ends the stream as [`Parser::finish`] does and cuts the last batch.
     pub fn finish(&mut self) -> Result<EndOfStream, Error> {
         let end = self.parser.finish();
+        self.batches.columns.drop_open();
         if self.failed.is_none() && self.unreported.is_none() {
             self.batches
                 .cut()
@@ -371,6 +411,34 @@ fn valid_prefix(bytes: &[u8]) -> &str {
     }
 }
 
+/// The error for an event's data of `len` bytes (or `at_least` that) that no
+/// `utf8` column holds.
+fn too_large(len: usize, at_least: &str) -> Error {
+    Error::Arrow(ArrowError::InvalidArgumentError(format!(
+        "an event's data of {at_least}{len} bytes does not fit a utf8 column \
+         (at most {MAX_UTF8_BYTES} bytes): use large_data"
+    )))
+}
+
+/// The columns as the core parser's data sink: the data of an event whose
+/// `data` line spans chunks goes into the open row as it comes, rather than
+/// through the parser's line buffer. An error writing it waits here for
+/// `feed` to return it.
+struct Sink<'b, 'c> {
+    batches: &'b mut Batches,
+    /// The chunk being fed: a piece in its valid text is not checked again.
+    text: &'b ChunkText<'c>,
+    error: Option<Error>,
+}
+
+impl DataSink for Sink<'_, '_> {
+    fn append(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            self.error = self.batches.write_open(bytes, self.text).err();
+        }
+    }
+}
+
 /// Remembers a JSON error, after which input is refused.
 fn failed_with(failed: &mut Option<JsonError>, error: Error) -> Error {
     if let Error::Json(json) = &error {
@@ -402,11 +470,7 @@ impl Batches {
         if !self.columns.fits(data.len()) {
             self.cut().map_err(|error| failed_with(failed, error))?;
             if !self.columns.fits(data.len()) {
-                return Err(Error::Arrow(ArrowError::InvalidArgumentError(format!(
-                    "an event's data of {} bytes does not fit a utf8 column \
-                     (at most {MAX_UTF8_BYTES} bytes): use large_data",
-                    data.len()
-                ))));
+                return Err(too_large(data.len(), ""));
             }
         }
         self.columns.push(Row {
@@ -417,6 +481,48 @@ impl Batches {
         if self.full() {
             self.cut().map_err(|error| failed_with(failed, error))?;
         }
+        Ok(())
+    }
+
+    /// Adds an event whose data the parser sank into the open row.
+    fn add_sunk(
+        &mut self,
+        event: Event<'_>,
+        offset: u64,
+        failed: &mut Option<JsonError>,
+    ) -> Result<(), Error> {
+        if !self.columns.end_open() {
+            // Its data did not fit, as was said when it was written.
+            return Ok(());
+        }
+        self.columns.push(Row {
+            event,
+            data: "",
+            offset,
+        });
+        if self.full() {
+            self.cut().map_err(|error| failed_with(failed, error))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a piece of an event's data that the parser sinks into the open
+    /// row, first cutting the rows before it if the piece would overflow
+    /// `utf8` offsets.
+    fn write_open(&mut self, bytes: &[u8], text: &ChunkText<'_>) -> Result<(), Error> {
+        if self.columns.open_refused() {
+            return Ok(());
+        }
+        if !self.columns.fits(bytes.len()) {
+            let len = self.columns.open_bytes() + bytes.len();
+            if len > MAX_UTF8_BYTES {
+                self.columns.refuse_open();
+                self.cut()?;
+                return Err(too_large(len, "at least "));
+            }
+            self.cut()?;
+        }
+        self.columns.write_open(bytes, text.slice(bytes));
         Ok(())
     }
 
@@ -504,6 +610,79 @@ mod tests {
             rows.extend(column.iter().map(|value| value.unwrap().to_owned()));
         }
         rows
+    }
+
+    /// A `data` line that spans chunks goes straight into the `data` column,
+    /// never through the parser's line buffer: decoded across the cuts, a
+    /// character cut in two and malformed bytes too, as the whole would be.
+    #[test]
+    fn spanning_data_is_written_in_place() {
+        let value: Vec<u8> = [
+            &"é€😀 token ".repeat(2000).into_bytes()[..],
+            b"\xff\xe2\x82",
+        ]
+        .concat();
+        let stream = [b"data: ", &value[..], b"\ndata: ", &value[..], b"\n\n"].concat();
+        let want = String::from_utf8_lossy(&value).into_owned();
+        for size in [1, 7, 1000, 16384] {
+            let chunks: Vec<&[u8]> = stream.chunks(size).collect();
+            assert_eq!(
+                data(&chunks),
+                [format!("{want}\n{want}")],
+                "{size}-byte chunks"
+            );
+            let mut parser = BatchParser::new(Config::default(), Options::default()).unwrap();
+            for chunk in &chunks {
+                parser.feed(chunk).unwrap();
+            }
+            // At most each line's start (5 bytes) waits in the buffer, until
+            // it shows a data line.
+            let copied = parser.parser().work().copied;
+            assert!(copied <= 10, "copied {copied} in {size}-byte chunks");
+        }
+    }
+
+    /// A batch cut while an event's data is being written (a flush inside
+    /// the event) leaves that event whole to the next batch.
+    #[test]
+    fn a_cut_inside_an_event_moves_its_data_on() {
+        let mut parser = BatchParser::new(Config::default(), Options::default()).unwrap();
+        parser.feed(b"data: one\n\ndata: tw\xc3").unwrap();
+        parser.flush().unwrap();
+        parser.feed(b"\xa9 and").unwrap();
+        parser.flush().unwrap();
+        parser.feed(b" three\n\n").unwrap();
+        parser.finish().unwrap();
+        let batches: Vec<RecordBatch> = std::iter::from_fn(|| parser.next_batch()).collect();
+        let data: Vec<Vec<&str>> = batches
+            .iter()
+            .map(|batch| {
+                let column = batch.column_by_name("data").unwrap().as_string::<i32>();
+                column.iter().map(Option::unwrap).collect()
+            })
+            .collect();
+        assert_eq!(data, [vec!["one"], vec!["twé and three"]]);
+        for column in batches.iter().flat_map(RecordBatch::columns) {
+            column.to_data().validate_full().unwrap();
+        }
+    }
+
+    /// A limit error or the end of the stream inside a spanning event drops
+    /// what was written of it.
+    #[test]
+    fn an_event_never_dispatched_leaves_no_row() {
+        let config = Config::default().max_event_size(Some(100));
+        let mut parser = BatchParser::new(config, Options::default()).unwrap();
+        parser.feed(b"data: kept\n\ndata: 0123456789").unwrap();
+        assert!(parser.feed(&[b'x'; 200]).is_err());
+        parser.finish().unwrap();
+        let batch = parser.next_batch().unwrap();
+        assert_eq!(batch.num_rows(), 1);
+        let mut parser = BatchParser::new(Config::default(), Options::default()).unwrap();
+        parser.feed(b"data: cut").unwrap();
+        parser.feed(b" short").unwrap();
+        assert!(parser.finish().unwrap().is_truncated());
+        assert!(parser.next_batch().is_none());
     }
 
     /// A row repeats the current ID in its text, so a long one makes a chunk

@@ -2,9 +2,11 @@
 //!
 //! Each event's data is copied once, from the parser's output into the values
 //! buffer of the `data` column; finishing a batch moves the buffers into the
-//! arrays without another copy. Event types and IDs repeat, so they are
+//! arrays without another copy. The data of an event whose `data` line spans
+//! chunks is written there piece by piece as the chunks come (the open row). Event types and IDs repeat, so they are
 //! dictionary-encoded: each distinct value is stored once per batch.
 
+use crate::pieces::Utf8Pieces;
 use arrow_array::builder::{
     ArrayBuilder, BooleanBufferBuilder, GenericStringBuilder, StringBuilder,
 };
@@ -18,6 +20,7 @@ use arrow_schema::{ArrowError, DataType, Field, Schema};
 use sseflow_core::Event;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -347,6 +350,22 @@ enum Data {
     Large(GenericStringBuilder<i64>),
 }
 
+/// Appends text to the values of the row being built, which `append_value`
+/// then ends.
+fn write_text<O: OffsetSizeTrait>(builder: &mut GenericStringBuilder<O>, text: &str) {
+    // (Writing to a builder cannot fail.)
+    let _ = builder.write_str(text);
+}
+
+/// The values written past the last row's end.
+fn unfinished<O: OffsetSizeTrait>(builder: &GenericStringBuilder<O>) -> &[u8] {
+    let end = builder
+        .offsets_slice()
+        .last()
+        .map_or(0, |end| end.as_usize());
+    &builder.values_slice()[end..]
+}
+
 /// The array of the rows so far; the builder starts over with room for as
 /// many rows and a sixteenth more bytes, so that a stream's batches after the
 /// first are built without growing (and copying) their buffers, even when
@@ -387,6 +406,16 @@ pub(crate) struct Row<'a> {
     pub offset: u64,
 }
 
+/// The row whose data is being written into the `data` column as it comes.
+#[derive(Debug, Default)]
+enum Open {
+    #[default]
+    None,
+    Writing(Utf8Pieces),
+    /// Its data did not fit: the rest is dropped, and so is the row.
+    Refused,
+}
+
 /// The framing columns of the batch being built.
 pub(crate) struct Columns {
     layout: Layout,
@@ -396,6 +425,7 @@ pub(crate) struct Columns {
     /// The rows with a retry value, and the value: few are.
     retry: Vec<(usize, u64)>,
     offset: Vec<u64>,
+    open: Open,
     rows: usize,
     bytes: usize,
     /// Until the stream's first row: the batches' row and byte bounds, to
@@ -418,6 +448,7 @@ impl Columns {
             id: Dictionary::new(false),
             retry: Vec::new(),
             offset: Vec::new(),
+            open: Open::None,
             rows: 0,
             bytes: 0,
             first: Some((batch_rows, batch_bytes)),
@@ -482,6 +513,90 @@ impl Columns {
         self.bytes += data.len() + event_type.map_or(0, <[u8]>::len) + id.len();
     }
 
+    /// Writes the next piece of the open row's data (the start of a row when
+    /// none is open), decoding it as UTF-8 across the pieces; `text` is the
+    /// piece as text, when it was checked already.
+    pub(crate) fn write_open(&mut self, bytes: &[u8], text: Option<&str>) {
+        if let Some((batch_rows, batch_bytes)) = self.first.take() {
+            self.make_room(batch_rows, batch_bytes, bytes.len());
+        }
+        if let Open::None = self.open {
+            self.open = Open::Writing(Utf8Pieces::default());
+        }
+        let Open::Writing(decoder) = &mut self.open else {
+            return;
+        };
+        match &mut self.data {
+            Data::Small(builder) => {
+                decoder.write(bytes, text, &mut |text| write_text(builder, text))
+            }
+            Data::Large(builder) => {
+                decoder.write(bytes, text, &mut |text| write_text(builder, text))
+            }
+        }
+    }
+
+    /// The data bytes of the open row written so far.
+    pub(crate) fn open_bytes(&self) -> usize {
+        match &self.data {
+            Data::Small(builder) => unfinished(builder).len(),
+            Data::Large(builder) => unfinished(builder).len(),
+        }
+    }
+
+    /// The open row's data does not fit: the row is dropped, with what is
+    /// still to come of it (what was written stays past the batch's last
+    /// offset, where no row sees it).
+    pub(crate) fn refuse_open(&mut self) {
+        self.open = Open::Refused;
+    }
+
+    /// Whether the open row was refused.
+    pub(crate) fn open_refused(&self) -> bool {
+        matches!(self.open, Open::Refused)
+    }
+
+    /// The open row's event is gone (a limit error, the end of the stream).
+    pub(crate) fn drop_open(&mut self) {
+        self.open = Open::None;
+    }
+
+    /// Ends the open row's data, for its [`Row`] to be pushed with no more
+    /// data; false when it was refused (there is no row).
+    pub(crate) fn end_open(&mut self) -> bool {
+        match std::mem::take(&mut self.open) {
+            Open::Refused => return false,
+            Open::Writing(mut decoder) => match &mut self.data {
+                Data::Small(builder) => decoder.finish(&mut |text| write_text(builder, text)),
+                Data::Large(builder) => decoder.finish(&mut |text| write_text(builder, text)),
+            },
+            // (Data that was all empty values.)
+            Open::None => {}
+        }
+        self.bytes += self.open_bytes();
+        true
+    }
+
+    /// A copy of the open row's data so far, which a cut moves to the next
+    /// batch (at a flush inside the event, or when the batch's data would
+    /// overflow `utf8` offsets): the one case in which data is copied twice.
+    fn take_open(&self) -> Vec<u8> {
+        match &self.data {
+            Data::Small(builder) => unfinished(builder).to_vec(),
+            Data::Large(builder) => unfinished(builder).to_vec(),
+        }
+    }
+
+    /// Writes the open row's data carried over from the batch before.
+    fn write_carried(&mut self, carried: &[u8]) {
+        // Only text was written, so it is valid.
+        let text = String::from_utf8_lossy(carried);
+        match &mut self.data {
+            Data::Small(builder) => write_text(builder, &text),
+            Data::Large(builder) => write_text(builder, &text),
+        }
+    }
+
     /// Gives the empty `data` column room for a batch cut at `batch_rows` rows
     /// or `batch_bytes` bytes of rows like the first, of `len` data bytes (the
     /// row that reaches `batch_bytes` is in the batch), and a sixteenth more:
@@ -507,10 +622,18 @@ impl Columns {
     pub(crate) fn finish(&mut self) -> Result<Vec<ArrayRef>, ArrowError> {
         let rows = std::mem::take(&mut self.rows);
         self.bytes = 0;
+        // The open row's data so far moves to the next batch.
+        let carried = match self.open {
+            Open::Writing(_) => Some(self.take_open()),
+            _ => None,
+        };
         let data = match &mut self.data {
             Data::Small(builder) => finish_data(builder),
             Data::Large(builder) => finish_data(builder),
         };
+        if let Some(carried) = carried {
+            self.write_carried(&carried);
+        }
         let mut arrays = vec![
             self.event.finish()?,
             data,

@@ -35,6 +35,7 @@ mod error;
 mod escapes;
 mod integers;
 mod json;
+mod pieces;
 mod schema;
 mod workers;
 

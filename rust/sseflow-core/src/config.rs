@@ -14,6 +14,7 @@ pub struct Config {
     pub(crate) max_event_size: Option<usize>,
     pub(crate) last_event_id: String,
     pub(crate) default_event: Option<Box<[u8]>>,
+    pub(crate) data_sink: bool,
 }
 
 impl Default for Config {
@@ -24,6 +25,7 @@ impl Default for Config {
             max_event_size: None,
             last_event_id: String::new(),
             default_event: Some(Box::from(&b"message"[..])),
+            data_sink: false,
         }
     }
 }
@@ -71,6 +73,19 @@ impl Config {
     /// empty too, so it gives the default as well.
     pub fn default_event(mut self, event_type: Option<&str>) -> Self {
         self.default_event = event_type.map(|text| Box::from(text.as_bytes()));
+        self
+    }
+
+    /// Whether the data of a `data` line that spans inputs goes to the
+    /// [`DataSink`](crate::DataSink) given to
+    /// [`parse_into`](crate::Parser::parse_into), piece by piece as the inputs
+    /// come, rather than into the parser's line buffer (default: no).
+    ///
+    /// Such a parser is fed with `parse_into` only (and its fast lane leaves a
+    /// line that the input ends inside to it); [`parse`](crate::Parser::parse)
+    /// refuses input with [`Error::SinkNeeded`](crate::Error::SinkNeeded).
+    pub fn data_sink(mut self, yes: bool) -> Self {
+        self.data_sink = yes;
         self
     }
 

@@ -12,6 +12,10 @@ use std::fmt;
 pub enum Error {
     /// Input was fed after [`Parser::finish`](crate::Parser::finish) ended the stream.
     Finished,
+    /// [`parse`](crate::Parser::parse) was called on a parser configured with
+    /// [`Config::data_sink`](crate::Config::data_sink), which is fed with
+    /// [`parse_into`](crate::Parser::parse_into). Nothing was parsed.
+    SinkNeeded,
     /// A line or an event grew past a limit set in [`Config`](crate::Config).
     ///
     /// The parser refuses all further input with the same error; the items
@@ -50,6 +54,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Finished => f.write_str("feed() after close(): the parser is closed"),
+            Error::SinkNeeded => {
+                f.write_str("this parser hands data to a sink: feed it with parse_into")
+            }
             Error::LimitExceeded { limit, max, size } => {
                 write!(f, "{}={max} exceeded ({size} bytes seen)", limit.name())
             }

@@ -13,6 +13,8 @@ pub struct Event<'a> {
     pub(crate) event_type: &'a [u8],
     pub(crate) default_event: Option<&'a [u8]>,
     pub(crate) data: &'a [u8],
+    /// The data went to a [`DataSink`](crate::DataSink); `data` is empty.
+    pub(crate) in_sink: bool,
     pub(crate) id: &'a str,
     pub(crate) retry: Option<u64>,
 }
@@ -56,6 +58,14 @@ impl<'a> Event<'a> {
         self.data
     }
 
+    /// Whether the data went to the [`DataSink`](crate::DataSink) of
+    /// [`Parser::parse_into`](crate::Parser::parse_into), as a `data` line
+    /// spanned inputs: the sink then holds all of it, and
+    /// [`data`](Event::data) is empty.
+    pub fn data_in_sink(&self) -> bool {
+        self.in_sink
+    }
+
     /// The last event ID string when the event was dispatched (empty if none).
     pub fn id(&self) -> &'a str {
         self.id
@@ -90,6 +100,20 @@ pub struct OwnedEvent {
     pub id: String,
     /// The `retry` value given in this event's block.
     pub retry: Option<u64>,
+}
+
+/// Where a parser configured with [`Config::data_sink`](crate::Config::data_sink)
+/// puts the data of an event whose `data` line spans inputs.
+///
+/// From the first such line on, the event's whole data goes here, in order
+/// and as the stream's bytes: its values joined by LF, without the last LF,
+/// as [`Event::data_bytes`] would have given them. The event then comes
+/// with [`Event::data_in_sink`]. An event that is never dispatched (a limit
+/// error, the end of the stream) leaves what it put here for the caller to
+/// drop; the parser says no more about it.
+pub trait DataSink {
+    /// Appends the next bytes of the event's data.
+    fn append(&mut self, bytes: &[u8]);
 }
 
 /// A comment line (one starting with `:`), yielded only when

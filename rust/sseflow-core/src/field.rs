@@ -115,6 +115,21 @@ fn prefixed(word: u64, prefix: Prefix) -> Option<Line> {
     ))
 }
 
+/// Where the value of an open `data` line starts, in the line made of `head`
+/// then `tail`, once it can be known: the line starts with `data:` and holds
+/// a byte after the colon, which is the value's unless it is a space.
+pub(crate) fn open_data_value(head: &[u8], tail: &[u8]) -> Option<usize> {
+    let mut start = [0; 6];
+    let from_head = head.len().min(start.len());
+    start[..from_head].copy_from_slice(&head[..from_head]);
+    let from_tail = (start.len() - from_head).min(tail.len());
+    start[from_head..from_head + from_tail].copy_from_slice(&tail[..from_tail]);
+    if from_head + from_tail < start.len() || &start[..5] != b"data:" {
+        return None;
+    }
+    Some(if start[5] == b' ' { 6 } else { 5 })
+}
+
 /// Whether an `id` value sets the last event ID buffer: not if it contains NUL.
 #[inline]
 pub(crate) fn sets_id(value: &[u8]) -> bool {

@@ -6,7 +6,10 @@
 //! line ended (a blank line by its first byte alone), so no byte is scanned twice. A line that lies wholly inside the
 //! slice is handed out as a range of it. Only a line still open when the slice
 //! ends is copied into the framer's buffer, and the next slice appends to it,
-//! so a long line costs one copy whatever the chunking.
+//! so a long line costs one copy whatever the chunking. With a data sink
+//! ([`Config::data_sink`](crate::Config::data_sink)), an open `data` line is
+//! not copied at all: the parser hands its pieces on, and the framer counts
+//! its length (`sunk`).
 //!
 //! # Traps
 //!
@@ -43,6 +46,13 @@ pub(crate) enum Framed {
     /// In the framer's buffer, as it began in an earlier slice:
     /// [`Framer::buffered`] lends it, [`Framer::line_done`] empties it.
     Buffered,
+    /// The end of a line whose start went to a data sink: its last bytes
+    /// are `input[range]`.
+    SunkEnd(Range<usize>),
+    /// The slice ends inside the line, whose bytes in it are `input[range]`
+    /// (after those in the buffer, if any, or in a sink): the caller keeps them
+    /// ([`Framer::keep_open`]) or sinks them ([`Framer::sink_open`]).
+    Open(Range<usize>),
 }
 
 /// The first CR or LF of `bytes`.
@@ -57,6 +67,11 @@ fn find_line_end(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+/// Where `bytes` lie in memory: the same slice when the same again.
+fn address(bytes: &[u8]) -> (usize, usize) {
+    (bytes.as_ptr() as usize, bytes.len())
+}
+
 /// Splits a stream, given slice by slice, into lines.
 #[derive(Clone, Debug)]
 pub(crate) struct Framer {
@@ -65,6 +80,14 @@ pub(crate) struct Framer {
     after_cr: bool,
     /// The open line, when it began in an earlier slice.
     line: Vec<u8>,
+    /// The length of the open line, when its bytes went to a data sink
+    /// rather than to `line` (0 when none did: such a line is 6 bytes at least).
+    sunk: usize,
+    /// Where a slice that the fast lane found to be one open line lies
+    /// (its address and length), for the next slice, which is that one.
+    searched: Option<(usize, usize)>,
+    /// The slice begun is known to be one open line: it is not searched again.
+    open_slice: bool,
     /// The line limit: the option that names it, its value, the longest line.
     limit: Option<(Limit, usize, usize)>,
     /// Bytes read by the line-end search.
@@ -79,6 +102,9 @@ impl Framer {
             bom: Bom::Matched(0),
             after_cr: false,
             line: Vec::new(),
+            sunk: 0,
+            searched: None,
+            open_slice: false,
             limit,
             scanned: 0,
             copied: 0,
@@ -88,6 +114,7 @@ impl Framer {
     /// Where the lines of a new slice start: past a leading BOM (or as much of
     /// it as the slice holds) and past an LF that completes a CRLF.
     pub(crate) fn start(&mut self, input: &[u8]) -> usize {
+        self.open_slice = self.searched.take() == Some(address(input));
         let mut pos = self.skip_bom(input);
         if self.after_cr && pos < input.len() {
             self.after_cr = false;
@@ -98,22 +125,24 @@ impl Framer {
         pos
     }
 
-    /// The next complete line of `input[*pos..]`, moving `pos` past its line
-    /// end; `None` once the rest of the slice, an unfinished line, is buffered.
+    /// The next line of `input[*pos..]`, moving `pos` past its line end, or
+    /// to the end of the slice when the line is still open there.
     #[inline]
-    pub(crate) fn next_line(
-        &mut self,
-        input: &[u8],
-        pos: &mut usize,
-    ) -> Result<Option<Framed>, Error> {
+    pub(crate) fn next_line(&mut self, input: &[u8], pos: &mut usize) -> Result<Framed, Error> {
         let start = *pos;
         let rest = &input[start..];
-        let Some(found) = find_line_end(rest) else {
-            self.scanned += rest.len() as u64;
+        let searched = std::mem::take(&mut self.open_slice);
+        let found = match searched {
+            true => None,
+            false => find_line_end(rest),
+        };
+        let Some(found) = found else {
+            if !searched {
+                self.scanned += rest.len() as u64;
+            }
             self.check(rest.len())?;
-            self.copy_into_line(rest);
             *pos = input.len();
-            return Ok(None);
+            return Ok(Framed::Open(start..input.len()));
         };
         self.scanned += found as u64 + 1;
         self.check(found)?;
@@ -127,11 +156,44 @@ impl Framer {
             }
         }
         *pos = next;
+        if self.sunk > 0 {
+            self.sunk = 0;
+            return Ok(Framed::SunkEnd(start..end));
+        }
         if self.line.is_empty() {
-            return Ok(Some(Framed::Input(start..end)));
+            return Ok(Framed::Input(start..end));
         }
         self.copy_into_line(&input[start..end]);
-        Ok(Some(Framed::Buffered))
+        Ok(Framed::Buffered)
+    }
+
+    /// The fast lane searched `rest`, the start of a line, to its end: the
+    /// next slice, if it is `rest`, is not searched (nor counted) again. The
+    /// framer is at rest.
+    pub(crate) fn searched_open(&mut self, rest: &[u8]) {
+        self.searched = Some(address(rest));
+    }
+
+    /// Keeps the open line's bytes of this slice ([`Framed::Open`]) in the buffer.
+    pub(crate) fn keep_open(&mut self, bytes: &[u8]) {
+        self.copy_into_line(bytes);
+    }
+
+    /// The open line's bytes, `len` of this slice after those in the buffer,
+    /// went to a data sink: the framer keeps only the count.
+    pub(crate) fn sink_open(&mut self, len: usize) {
+        self.sunk += self.line.len() + len;
+        clear(&mut self.line);
+    }
+
+    /// Whether the open line went to a data sink.
+    pub(crate) fn is_sunk(&self) -> bool {
+        self.sunk > 0
+    }
+
+    /// The open line's bytes in the buffer (empty when it is sunk).
+    pub(crate) fn open_bytes(&self) -> &[u8] {
+        &self.line
     }
 
     /// The buffered line ([`Framed::Buffered`]). Whoever borrows it may swap in
@@ -149,13 +211,7 @@ impl Framer {
     /// line open and no CR whose LF may follow.
     #[inline]
     pub(crate) fn at_rest(&self) -> bool {
-        self.bom == Bom::Done && !self.after_cr && self.line.is_empty()
-    }
-
-    /// Makes `bytes`, searched already and within the limit, the open line
-    /// (the framer is at rest).
-    pub(crate) fn open_line(&mut self, bytes: &[u8]) {
-        self.copy_into_line(bytes);
+        self.bom == Bom::Done && !self.after_cr && self.line.is_empty() && self.sunk == 0
     }
 
     /// The longest line the limit allows.
@@ -168,11 +224,13 @@ impl Framer {
     pub(crate) fn inside_line(&self) -> bool {
         matches!(self.bom, Bom::Matched(n) if n > 0)
             || self.line.first().is_some_and(|&byte| byte != b':')
+            || self.sunk > 0
     }
 
     /// Drops the open line (after a limit was exceeded, or at the end).
     pub(crate) fn drop_line(&mut self) {
         self.line = Vec::new();
+        self.sunk = 0;
     }
 
     /// The end of the stream: nothing more to frame.
@@ -215,11 +273,11 @@ impl Framer {
     #[inline]
     fn check(&self, more: usize) -> Result<(), Error> {
         match self.limit {
-            Some((limit, max, bound)) if self.line.len() + more > bound => {
+            Some((limit, max, bound)) if self.line.len() + self.sunk + more > bound => {
                 Err(Error::LimitExceeded {
                     limit,
                     max,
-                    size: self.line.len() + more,
+                    size: self.line.len() + self.sunk + more,
                 })
             }
             _ => Ok(()),

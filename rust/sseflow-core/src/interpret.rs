@@ -8,11 +8,16 @@
 //!
 //! A returned event borrows `data` and `event_type`; they are cleared when the
 //! next slice begins (`dispatched`), not before returning.
+//!
+//! With a data sink, a `data` line that the slice ends inside sends the
+//! block's data so far to the sink, and from then on the sink holds the data
+//! buffer (`sunk`): every value goes there, and the LF after each is handed
+//! on only when the next value begins, so that the last one never is.
 
 use crate::buffer::clear;
 use crate::config::Config;
 use crate::error::{Error, Limit};
-use crate::event::{Comment, Event};
+use crate::event::{Comment, DataSink, Event};
 use crate::field::{self, Line, Name};
 use crate::whole::{Block, Bounds, Ids, LineEnds};
 use std::ops::Range;
@@ -33,6 +38,20 @@ pub(crate) enum Span {
     Input(Range<usize>),
     /// In the interpreter's own buffer (of data, or of the comment), from this offset.
     Kept(usize),
+    /// In the caller's data sink.
+    Sunk,
+}
+
+/// The data buffer of a block, when it went to a data sink.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sunk {
+    /// The data buffer's length: each value so far and its LF, and the bytes
+    /// of the value still open.
+    len: usize,
+    /// The bytes of the value still open (its line is open).
+    open: usize,
+    /// The LF after the last value is owed to the sink.
+    lf_owed: bool,
 }
 
 /// An item that a line completed.
@@ -41,6 +60,32 @@ pub(crate) enum Found {
     Event { data: Span, retry: Option<u64> },
     /// A comment (when comments are asked for), for [`Interpreter::comment`].
     Comment(Span),
+}
+
+impl Sunk {
+    /// A value begins: the LF after the one before is handed on.
+    fn begin_value(&mut self, sink: &mut dyn DataSink) {
+        if self.lf_owed {
+            self.lf_owed = false;
+            sink.append(b"\n");
+        }
+    }
+
+    /// Bytes of the open value.
+    fn append(&mut self, bytes: &[u8], sink: &mut dyn DataSink) {
+        if !bytes.is_empty() {
+            sink.append(bytes);
+            self.len += bytes.len();
+            self.open += bytes.len();
+        }
+    }
+
+    /// The value ends: its LF is counted, and owed.
+    fn end_value(&mut self) {
+        self.len += 1;
+        self.open = 0;
+        self.lf_owed = true;
+    }
 }
 
 /// The standard's buffers and what goes beyond them (limits, block retry, the
@@ -57,6 +102,8 @@ pub(crate) struct Interpreter {
     data_start: usize,
     /// The block's one data value so far, when it lies in the current slice.
     pending: Option<Range<usize>>,
+    /// The data buffer went to a data sink.
+    sunk: Option<Sunk>,
     event_type: Vec<u8>,
     id_buffer: Vec<u8>,
     /// `id_buffer` was set since `last_event_id` was last updated.
@@ -84,6 +131,7 @@ impl Interpreter {
             data: Vec::new(),
             data_start: 0,
             pending: None,
+            sunk: None,
             event_type: Vec::new(),
             id_buffer: config.last_event_id.as_bytes().to_vec(),
             id_set: false,
@@ -127,9 +175,15 @@ impl Interpreter {
         self.own_pending(input);
     }
 
-    /// Interprets one complete line of the slice `input`.
+    /// Interprets one complete line of the slice `input`; `sink` is where the
+    /// data goes, once it is sunk.
     #[inline]
-    pub(crate) fn line(&mut self, input: &[u8], at: LineAt<'_>) -> Result<Option<Found>, Error> {
+    pub(crate) fn line(
+        &mut self,
+        input: &[u8],
+        at: LineAt<'_>,
+        sink: Option<&mut (dyn DataSink + '_)>,
+    ) -> Result<Option<Found>, Error> {
         let line = match &at {
             LineAt::Input(range) => &input[range.clone()],
             LineAt::Buffered(buffer) => &buffer[..],
@@ -147,7 +201,14 @@ impl Interpreter {
             Name::Data => {
                 self.in_event = true;
                 self.check_data(value_bytes.len())?;
-                self.append_data(input, at, value);
+                match (&mut self.sunk, sink) {
+                    (Some(sunk), Some(sink)) => {
+                        sunk.begin_value(sink);
+                        sunk.append(value_bytes, sink);
+                        sunk.end_value();
+                    }
+                    _ => self.append_data(input, at, value),
+                }
             }
             Name::Event => {
                 self.in_event = true;
@@ -179,15 +240,17 @@ impl Interpreter {
         data: Span,
         retry: Option<u64>,
     ) -> Event<'a> {
-        let data = match data {
-            Span::Input(range) => &input[range],
+        let (data, in_sink) = match data {
+            Span::Input(range) => (&input[range], false),
             // Without the LF that ends the last value.
-            Span::Kept(_) => &self.data[self.data_start..self.data.len() - 1],
+            Span::Kept(_) => (&self.data[self.data_start..self.data.len() - 1], false),
+            Span::Sunk => (&[][..], true),
         };
         Event {
             event_type: &self.event_type,
             default_event: self.default_event.as_deref(),
             data,
+            in_sink,
             id: &self.last_event_id,
             retry,
         }
@@ -198,6 +261,8 @@ impl Interpreter {
         let text = match text {
             Span::Input(range) => &input[range],
             Span::Kept(start) => &self.comment[start..],
+            // (Only data is sunk.)
+            Span::Sunk => &[],
         };
         Comment { text }
     }
@@ -209,6 +274,7 @@ impl Interpreter {
         let retry = self.block_retry.take();
         let data = match self.pending.take() {
             Some(range) => Span::Input(range),
+            None if self.sunk.take().is_some() => Span::Sunk,
             None if self.data_len() == 0 => {
                 self.event_type.clear();
                 return None;
@@ -268,6 +334,7 @@ impl Interpreter {
             event_type,
             default_event: self.default_event.as_deref(),
             data,
+            in_sink: false,
             id: ids.last.unwrap_or(&self.last_event_id),
             retry: block.retry,
         })
@@ -346,10 +413,11 @@ impl Interpreter {
         let Some(max) = self.max_event_size else {
             return Ok(());
         };
-        let buffered = self
-            .pending
-            .as_ref()
-            .map_or(self.data_len(), |range| range.len() + 1);
+        let buffered = match (&self.pending, &self.sunk) {
+            (Some(range), _) => range.len() + 1,
+            (None, Some(sunk)) => sunk.len - sunk.open,
+            (None, None) => self.data_len(),
+        };
         if buffered + len + 1 > max {
             return Err(Error::LimitExceeded {
                 limit: Limit::EventSize,
@@ -380,12 +448,69 @@ impl Interpreter {
         }
     }
 
+    /// A `data` line that the slice `input` ends inside, made of `head` (the
+    /// framer's buffer) and `tail` (in `input`), its value starting at `value`:
+    /// the data buffer so far, unless it went there already, then the value's
+    /// bytes, go to `sink`.
+    pub(crate) fn sink_open(
+        &mut self,
+        input: &[u8],
+        head: &[u8],
+        tail: &[u8],
+        value: usize,
+        sink: &mut dyn DataSink,
+    ) {
+        let mut sunk = self.sunk.take().unwrap_or_default();
+        // The buffer so far holds each value and its LF: the last LF is owed.
+        if let Some(range) = self.pending.take() {
+            sink.append(&input[range.clone()]);
+            sunk.len = range.len() + 1;
+            sunk.lf_owed = true;
+        } else if self.data_len() > 0 {
+            sink.append(&self.data[self.data_start..self.data.len() - 1]);
+            sunk.len = self.data_len();
+            sunk.lf_owed = true;
+            clear(&mut self.data);
+            self.data_start = 0;
+        }
+        sunk.begin_value(sink);
+        let tail = tail
+            .get(value.saturating_sub(head.len())..)
+            .unwrap_or_default();
+        let head = head.get(value..).unwrap_or_default();
+        sunk.append(head, sink);
+        sunk.append(tail, sink);
+        self.sunk = Some(sunk);
+    }
+
+    /// More of the sunk `data` line, which the slice ends inside too.
+    pub(crate) fn sink_more(&mut self, bytes: &[u8], sink: &mut dyn DataSink) {
+        if let Some(sunk) = &mut self.sunk {
+            sunk.append(bytes, sink);
+        }
+    }
+
+    /// The end of the sunk `data` line: its last bytes.
+    pub(crate) fn sink_end(&mut self, bytes: &[u8], sink: &mut dyn DataSink) -> Result<(), Error> {
+        let Some(open) = self.sunk.map(|sunk| sunk.open) else {
+            return Ok(());
+        };
+        self.check_data(open + bytes.len())?;
+        self.in_event = true;
+        if let Some(sunk) = &mut self.sunk {
+            sunk.append(bytes, sink);
+            sunk.end_value();
+        }
+        Ok(())
+    }
+
     /// Drops the event being built (after a limit was exceeded).
     pub(crate) fn drop_event(&mut self) {
         self.data = Vec::new();
         self.event_type = Vec::new();
         self.data_start = 0;
         self.pending = None;
+        self.sunk = None;
     }
 
     /// The end of the stream: the incomplete event is discarded.

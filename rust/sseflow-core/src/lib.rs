@@ -33,6 +33,10 @@
 //! the run of common, whole blocks at the start of the input in one pass each,
 //! and leaves the rest to `parse`. [`Parser::parse_whole_text`] is the same
 //! for input the caller has checked as UTF-8: IDs are then not checked again.
+//! With [`Config::data_sink`], [`Parser::parse_into`] hands the data of a
+//! `data` line that spans inputs to the caller's [`DataSink`] as the inputs
+//! come, so that it is never copied into the parser (the Arrow batch builder
+//! writes it straight into its column).
 //!
 //! # Where each rule lives
 //!
@@ -63,6 +67,7 @@
 //! | `max_event_size` on the data buffer | `interpret`, `Interpreter::check_data` | `Parser._process_field` | `limits.rs`; `test_limits.py` |
 //! | the end: open line and incomplete event dropped, reported | `Parser::finish`, `Parser::end_of_stream` | `Parser.close`, `Parser.truncated` | `spec.rs` `end_of_stream_is_live`; `spec_cases.py` "end of stream" |
 //! | the fast lane: whole common blocks in one pass, the same result | `whole`, `block`; `interpret`, `Interpreter::whole`; `Parser::parse_whole`, `parse_whole_text` (`Ids`) | (one path) | `tests/common` `run_whole` (every `spec.rs` row and property); `linear.rs` `the_lane_*`; fuzz `chunking_invariance`, `differential` |
+//! | with a data sink, an open `data` line goes to the caller piece by piece, not to the line buffer | `parser`, `Parser::parse_into` (`open_line`); `framing`, `Framer::sink_open`; `interpret`, `Interpreter::sink_open`, `sink_end` | (one path) | `tests/common` `run_sunk` (every `spec.rs` row and property); `limits.rs`; `linear.rs` `a_sunk_line_is_never_copied`; fuzz `Drive::Sink` |
 //! | UTF-8 decoding with U+FFFD, after splitting on bytes | `event`, `Event::data` | `_decode` | `spec_cases.py` "UTF-8" |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -79,6 +84,6 @@ mod whole;
 
 pub use config::Config;
 pub use error::{Error, Limit};
-pub use event::{Comment, EndOfStream, Event, Item, OwnedEvent};
+pub use event::{Comment, DataSink, EndOfStream, Event, Item, OwnedEvent};
 pub use field::is_valid_last_event_id;
 pub use parser::{Feed, Parser, Step, Work};

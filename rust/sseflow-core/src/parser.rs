@@ -7,10 +7,12 @@
 
 use crate::config::Config;
 use crate::error::{Error, Limit};
-use crate::event::{EndOfStream, Event, Item};
+use crate::event::{DataSink, EndOfStream, Event, Item};
+use crate::field;
 use crate::framing::{Framed, Framer};
 use crate::interpret::{Found, Interpreter, LineAt};
 use crate::whole::{self, Ids, LineEnds, Stop};
+use std::ops::Range;
 
 /// What one call to [`Parser::parse`] did.
 #[derive(Debug)]
@@ -38,6 +40,8 @@ pub struct Parser {
     finished: Option<EndOfStream>,
     /// A limit was exceeded: all further input is refused with this error.
     failed: Option<Error>,
+    /// [`Config::data_sink`]: fed with [`parse_into`](Parser::parse_into).
+    data_sink: bool,
     /// The fast lane's line search. Boxed: its vectors need 32-byte alignment,
     /// which a parser inside a Python object (allocated 16-byte aligned by
     /// CPython) would not have, and its aligned loads would fault.
@@ -59,6 +63,7 @@ impl Parser {
     /// A parser with the given options.
     pub fn with_config(config: Config) -> Parser {
         Parser {
+            data_sink: config.data_sink,
             framer: Framer::new(config.line_limit()),
             interpreter: Interpreter::new(config),
             finished: None,
@@ -138,7 +143,35 @@ impl Parser {
     ///
     /// Pass the unconsumed rest, `&input[step.consumed..]`, to the next call.
     /// When [`Step::item`] is `None`, the whole input was consumed.
+    ///
+    /// A parser configured with [`Config::data_sink`] refuses it
+    /// ([`Error::SinkNeeded`]): it is fed with [`parse_into`](Parser::parse_into).
     pub fn parse<'a>(&'a mut self, input: &'a [u8]) -> Result<Step<'a>, Error> {
+        if self.data_sink {
+            return Err(Error::SinkNeeded);
+        }
+        self.run(input, None)
+    }
+
+    /// [`parse`](Parser::parse), for a parser configured with
+    /// [`Config::data_sink`]: a `data` line that `input` ends inside sends the
+    /// event's data to `sink` from then on, and the event comes with
+    /// [`Event::data_in_sink`]. Other parsers never use `sink`.
+    pub fn parse_into<'a>(
+        &'a mut self,
+        input: &'a [u8],
+        sink: &mut dyn DataSink,
+    ) -> Result<Step<'a>, Error> {
+        let sink = if self.data_sink { Some(sink) } else { None };
+        self.run(input, sink)
+    }
+
+    /// Parses `input` up to the next item, sinking data when given `sink`.
+    fn run<'a>(
+        &'a mut self,
+        input: &'a [u8],
+        mut sink: Option<&mut (dyn DataSink + '_)>,
+    ) -> Result<Step<'a>, Error> {
         if self.finished.is_some() {
             return Err(Error::Finished);
         }
@@ -149,23 +182,35 @@ impl Parser {
         let mut pos = self.framer.start(input);
         loop {
             let framed = match self.framer.next_line(input, &mut pos) {
-                Ok(Some(framed)) => framed,
-                Ok(None) => {
+                Ok(framed) => framed,
+                Err(error) => return Err(self.fail(error)),
+            };
+            let found = match framed {
+                Framed::Input(range) => {
+                    let line = LineAt::Input(range);
+                    self.interpreter.line(input, line, sink.as_deref_mut())
+                }
+                Framed::Buffered => {
+                    let line = LineAt::Buffered(self.framer.buffered());
+                    let found = self.interpreter.line(input, line, sink.as_deref_mut());
+                    self.framer.line_done();
+                    found
+                }
+                // (A line is sunk only when there is a sink.)
+                Framed::SunkEnd(range) => match sink.as_deref_mut() {
+                    Some(sink) => self
+                        .interpreter
+                        .sink_end(&input[range], sink)
+                        .map(|()| None),
+                    None => Ok(None),
+                },
+                Framed::Open(range) => {
+                    self.open_line(input, range, sink);
                     self.interpreter.end(input);
                     return Ok(Step {
                         consumed: input.len(),
                         item: None,
                     });
-                }
-                Err(error) => return Err(self.fail(error)),
-            };
-            let found = match framed {
-                Framed::Input(range) => self.interpreter.line(input, LineAt::Input(range)),
-                Framed::Buffered => {
-                    let line = LineAt::Buffered(self.framer.buffered());
-                    let found = self.interpreter.line(input, line);
-                    self.framer.line_done();
-                    found
                 }
             };
             let item = match found {
@@ -195,8 +240,10 @@ impl Parser {
     ///
     /// It takes blocks that lie whole in `input`, with LF line ends and at
     /// most one `data` line, and no comment when comments are returned; and
-    /// when `input` ends inside a block's first line, that line's start. It
-    /// never raises a limit error (the block that would is left to `parse`).
+    /// when `input` ends inside a block's first line, that line's start,
+    /// unless it is a `data` line and the parser has a [data
+    /// sink](Config::data_sink) (then it is left to `parse_into`). It never
+    /// raises a limit error (the block that would is left to `parse`).
     pub fn parse_whole(
         &mut self,
         input: &[u8],
@@ -249,15 +296,53 @@ impl Parser {
                         }
                     }
                 }
-                Err(Stop::OpenLine) => {
-                    self.framer.open_line(&input[pos..]);
-                    break input.len();
-                }
+                Err(Stop::OpenLine) => break self.lane_open(input, pos),
                 Err(Stop::Elsewhere) => break pos,
             }
         };
         self.interpreter.keep_id(ids);
         consumed
+    }
+
+    /// The fast lane stopped inside a line at `pos`, which `input` ends
+    /// inside: it becomes the open line, or is left to `parse_into` if it is a
+    /// `data` line to be sunk. Returns the bytes the lane consumed. (Out of the
+    /// lane's loop, where it cost each block more instructions.)
+    #[inline(never)]
+    fn lane_open(&mut self, input: &[u8], pos: usize) -> usize {
+        let line = &input[pos..];
+        if self.data_sink && field::open_data_value(&[], line).is_some() {
+            self.framer.searched_open(line);
+            return pos;
+        }
+        self.framer.keep_open(line);
+        input.len()
+    }
+
+    /// The line that `input` ends inside, `input[range]` of it: into the sink
+    /// if it is a `data` line (or already sunk) and there is one, else into
+    /// the framer's buffer.
+    fn open_line(
+        &mut self,
+        input: &[u8],
+        range: Range<usize>,
+        sink: Option<&mut (dyn DataSink + '_)>,
+    ) {
+        let tail = &input[range];
+        let Some(sink) = sink else {
+            self.framer.keep_open(tail);
+            return;
+        };
+        if self.framer.is_sunk() {
+            self.interpreter.sink_more(tail, sink);
+        } else if let Some(value) = field::open_data_value(self.framer.open_bytes(), tail) {
+            let head = self.framer.open_bytes();
+            self.interpreter.sink_open(input, head, tail, value, sink);
+        } else {
+            self.framer.keep_open(tail);
+            return;
+        }
+        self.framer.sink_open(tail.len());
     }
 
     /// Refuses this and all further input; drops what was buffered.

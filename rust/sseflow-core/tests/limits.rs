@@ -1,28 +1,57 @@
 //! The opt-in limits: where they stop the parser, and what it yields before.
 
-use sseflow_core::{Config, EndOfStream, Error, Item, Limit, Parser};
+use sseflow_core::{Config, DataSink, EndOfStream, Error, Event, Item, Limit, Parser};
 
 /// Feeds `chunks`, returning the data of the events and the first error; the
-/// fast lane (`Parser::parse_whole`) taking what it can gives the same.
+/// fast lane (`Parser::parse_whole`) taking what it can gives the same, and
+/// so does a parser with a data sink.
 fn run(config: Config, chunks: &[&[u8]]) -> (Vec<String>, Option<Error>) {
     let fed = run_feed(config.clone(), chunks);
     for text in [false, true] {
-        let laned = run_whole(config.clone(), chunks, text);
+        let laned = run_whole(config.clone(), chunks, text, false);
         assert_eq!(laned, fed, "the fast lane (text: {text}) disagrees");
+        let sunk = run_whole(config.clone().data_sink(true), chunks, text, true);
+        assert_eq!(sunk, fed, "a data sink (text: {text}) disagrees");
     }
     fed
 }
 
+/// Keeps the data a parser sinks.
+#[derive(Default)]
+struct Kept(Vec<u8>);
+
+impl DataSink for Kept {
+    fn append(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+impl Kept {
+    fn data(&mut self, event: Event<'_>) -> String {
+        match event.data_in_sink() {
+            true => String::from_utf8_lossy(&std::mem::take(&mut self.0)).into_owned(),
+            false => event.data().into_owned(),
+        }
+    }
+}
+
 /// [`run`] by the fast lane and `Parser::parse` in turns; with `text`, by
-/// `Parser::parse_whole_text`, given what is left as text if it is valid.
-fn run_whole(config: Config, chunks: &[&[u8]], text: bool) -> (Vec<String>, Option<Error>) {
+/// `Parser::parse_whole_text`, given what is left as text if it is valid;
+/// with `sink`, by `Parser::parse_into` with a data sink.
+fn run_whole(
+    config: Config,
+    chunks: &[&[u8]],
+    text: bool,
+    sink: bool,
+) -> (Vec<String>, Option<Error>) {
     let mut parser = Parser::with_config(config);
+    let mut kept = Kept::default();
     let mut events = Vec::new();
     for chunk in chunks {
         let mut rest: &[u8] = chunk;
         loop {
-            let each = |event: sseflow_core::Event<'_>, _| {
-                events.push(event.data().into_owned());
+            let each = |event: Event<'_>, _| {
+                events.push(kept.data(event));
                 true
             };
             let consumed = match text {
@@ -30,11 +59,15 @@ fn run_whole(config: Config, chunks: &[&[u8]], text: bool) -> (Vec<String>, Opti
                 false => parser.parse_whole(rest, each),
             };
             rest = &rest[consumed..];
-            match parser.parse(rest) {
+            let step = match sink {
+                true => parser.parse_into(rest, &mut kept),
+                false => parser.parse(rest),
+            };
+            match step {
                 Ok(step) => {
                     rest = &rest[step.consumed..];
                     match step.item {
-                        Some(Item::Event(event)) => events.push(event.data().into_owned()),
+                        Some(Item::Event(event)) => events.push(kept.data(event)),
                         Some(Item::Comment(_)) => {}
                         None => break,
                     }

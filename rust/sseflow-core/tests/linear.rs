@@ -2,7 +2,7 @@
 //! reports the bytes the line-end search read and the bytes copied into the
 //! parser's buffers. Also that one-line data inside a chunk is borrowed.
 
-use sseflow_core::{Config, EndOfStream, Item, Parser, Work};
+use sseflow_core::{Config, DataSink, EndOfStream, Item, Parser, Work};
 
 /// Feeds `input` in chunks of `size` bytes; returns the data of every event.
 fn feed_in_chunks(parser: &mut Parser, input: &[u8], size: usize) -> Vec<Vec<u8>> {
@@ -72,6 +72,49 @@ fn check_long_line(len: usize, size: usize) {
         copied >= len as u64,
         "copied only {copied} of a {len}-byte line"
     );
+}
+
+/// With a data sink, a long data line fed in chunks is never copied: its
+/// pieces go to the sink as they come, and each byte is searched once (the
+/// open line the fast lane leaves to `parse_into` is not searched again).
+#[test]
+fn a_sunk_line_is_never_copied() {
+    struct Count(u64);
+    impl DataSink for Count {
+        fn append(&mut self, bytes: &[u8]) {
+            assert!(bytes.iter().all(|&byte| byte == b'a'));
+            self.0 += bytes.len() as u64;
+        }
+    }
+    let len = 4 << 20;
+    let input = long_data_event(len);
+    for size in [1, 7, 4096, 65536] {
+        let mut parser = Parser::with_config(Config::default().data_sink(true));
+        let mut sink = Count(0);
+        let mut events = 0;
+        for chunk in input.chunks(size) {
+            let mut rest = chunk;
+            loop {
+                rest = &rest[parser.parse_whole(rest, |_, _| true)..];
+                let step = parser.parse_into(rest, &mut sink).unwrap();
+                rest = &rest[step.consumed..];
+                match step.item {
+                    Some(Item::Event(event)) => {
+                        assert!(event.data_in_sink() && event.data_bytes().is_empty());
+                        events += 1;
+                    }
+                    Some(Item::Comment(_)) => unreachable!("no comments asked for"),
+                    None => break,
+                }
+            }
+        }
+        assert_eq!((events, sink.0), (1, len as u64), "{size}-byte chunks");
+        let Work { scanned, copied } = parser.work();
+        // Only the start of the line (6 bytes at most) waits in the buffer,
+        // when the chunks are too short to tell it is a data line.
+        assert!(copied <= 5, "copied {copied} bytes in {size}-byte chunks");
+        assert_eq!(scanned, input.len() as u64, "{size}-byte chunks");
+    }
 }
 
 /// A 10 MB data line fed one byte at a time.

@@ -5,7 +5,7 @@
 // Each test crate uses only some of these helpers.
 #![allow(dead_code)]
 
-use sseflow_core::{Config, EndOfStream, Error, Event, Item, OwnedEvent, Parser};
+use sseflow_core::{Config, DataSink, EndOfStream, Error, Event, Item, OwnedEvent, Parser};
 
 /// One item, copied out of the parser.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -73,8 +73,16 @@ fn finish(mut parser: Parser, items: Vec<Got>) -> Outcome {
     assert_eq!(parser.finish(), end, "a second finish() changed the report");
     assert_eq!(parser.end_of_stream(), end);
     assert!(parser.is_finished());
-    assert_eq!(parser.parse(b"data: x\n\n").err(), Some(Error::Finished));
-    assert_eq!(parser.feed(b"").next_item().err(), Some(Error::Finished));
+    assert_eq!(
+        parser
+            .parse_into(b"data: x\n\n", &mut Kept::default())
+            .err(),
+        Some(Error::Finished)
+    );
+    if parser.parse(b"").err() != Some(Error::SinkNeeded) {
+        assert_eq!(parser.parse(b"data: x\n\n").err(), Some(Error::Finished));
+        assert_eq!(parser.feed(b"").next_item().err(), Some(Error::Finished));
+    }
     Outcome {
         items,
         last_event_id: parser.last_event_id().to_owned(),
@@ -133,6 +141,24 @@ pub fn run_parse(comments: bool, chunks: &[&[u8]]) -> Outcome {
     finish(parser, items)
 }
 
+/// The fast lane over `rest`: [`Parser::parse_whole`], or with `text`
+/// [`Parser::parse_whole_text`], given the longest valid UTF-8 prefix of
+/// `rest` (a shorter slice, as if the chunk ended there).
+fn lane(
+    parser: &mut Parser,
+    rest: &[u8],
+    text: bool,
+    each: impl FnMut(Event<'_>, usize) -> bool,
+) -> usize {
+    match text {
+        false => parser.parse_whole(rest, each),
+        true => {
+            let valid = valid_prefix(rest);
+            parser.parse_whole_text(valid.as_bytes(), || Some(valid), each)
+        }
+    }
+}
+
 /// Drives [`Parser::parse_whole`] and [`Parser::parse`] in turns over the
 /// chunks, as a batch builder does, checking what the fast lane reports. With
 /// `text`, the lane is [`Parser::parse_whole_text`], given the longest valid
@@ -149,13 +175,7 @@ pub fn run_whole(comments: bool, chunks: &[&[u8]], text: bool) -> Outcome {
                 ends.push(end);
                 true
             };
-            let consumed = match text {
-                false => parser.parse_whole(rest, each),
-                true => {
-                    let valid = valid_prefix(rest);
-                    parser.parse_whole_text(valid.as_bytes(), || Some(valid), each)
-                }
-            };
+            let consumed = lane(&mut parser, rest, text, each);
             assert!(consumed <= rest.len(), "the lane consumed past its input");
             // Each event ends at the LF of its blank line, within what was consumed.
             for (i, &end) in ends.iter().enumerate() {
@@ -174,8 +194,68 @@ pub fn run_whole(comments: bool, chunks: &[&[u8]], text: bool) -> Outcome {
     finish(parser, items)
 }
 
-/// Runs the three ways of driving a parser over the chunks, checks they
-/// agree, and returns the outcome.
+/// A data sink that keeps what it is given.
+#[derive(Debug, Default)]
+pub struct Kept(pub Vec<u8>);
+
+impl DataSink for Kept {
+    fn append(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+impl Kept {
+    /// The event, its data taken from the sink when it went there. Data left
+    /// in the sink at any other event would belong to no event.
+    pub fn event(&mut self, event: Event<'_>) -> Got {
+        let mut owned = event.to_owned_event();
+        if event.data_in_sink() {
+            owned.data = String::from_utf8_lossy(&std::mem::take(&mut self.0)).into_owned();
+        } else {
+            assert!(self.0.is_empty(), "data left in the sink: {:?}", self.0);
+        }
+        Got::Event(owned)
+    }
+}
+
+/// A parser with a data sink ([`Config::data_sink`]).
+pub fn sinking_parser(comments: bool) -> Parser {
+    Parser::with_config(Config::default().comments(comments).data_sink(true))
+}
+
+/// Drives a parser with a data sink as a batch builder does: the fast lane
+/// (with or without `text`, as in [`run_whole`]) and [`Parser::parse_into`]
+/// in turns. [`Parser::parse`] must refuse it.
+pub fn run_sunk(comments: bool, chunks: &[&[u8]], text: bool) -> Outcome {
+    let mut parser = sinking_parser(comments);
+    let mut sink = Kept::default();
+    let mut items = Vec::new();
+    for chunk in chunks {
+        assert_eq!(parser.parse(chunk).err(), Some(Error::SinkNeeded));
+        let mut rest: &[u8] = chunk;
+        loop {
+            let each = |event: Event<'_>, _| {
+                items.push(sink.event(event));
+                true
+            };
+            let consumed = lane(&mut parser, rest, text, each);
+            rest = &rest[consumed..];
+            let step = parser
+                .parse_into(rest, &mut sink)
+                .expect("a live parser refused input");
+            rest = &rest[step.consumed..];
+            match step.item {
+                None => break,
+                Some(Item::Event(event)) => items.push(sink.event(event)),
+                Some(item) => items.push(Got::from_item(item)),
+            }
+        }
+    }
+    finish(parser, items)
+}
+
+/// Runs the ways of driving a parser over the chunks, checks they agree,
+/// and returns the outcome.
 pub fn run(comments: bool, chunks: &[&[u8]]) -> Outcome {
     let fed = run_feed(comments, chunks);
     let parsed = run_parse(comments, chunks);
@@ -188,6 +268,11 @@ pub fn run(comments: bool, chunks: &[&[u8]]) -> Outcome {
         assert_eq!(
             fed, laned,
             "the fast lane (text: {text}) changed what is parsed from {chunks:?}"
+        );
+        let sunk = run_sunk(comments, chunks, text);
+        assert_eq!(
+            fed, sunk,
+            "a data sink (text: {text}) changed what is parsed from {chunks:?}"
         );
     }
     fed
