@@ -39,16 +39,19 @@ enum Bom {
     Done,
 }
 
-/// Where a complete line lies.
+/// Where the next line lies.
 pub(crate) enum Framed {
     /// In the slice: `input[range]`.
     Input(Range<usize>),
-    /// In the framer's buffer, as it began in an earlier slice:
-    /// [`Framer::buffered`] lends it, [`Framer::line_done`] empties it.
-    Buffered,
     /// The end of a line whose start went to a data sink: its last bytes
     /// are `input[range]`.
     SunkEnd(Range<usize>),
+    /// The end of a line whose start is in the framer's buffer
+    /// ([`Framer::open_bytes`]): its last bytes are `input[range]`. The
+    /// caller sinks the line whole, or keeps the end ([`Framer::keep_open`]),
+    /// reads the whole line from [`Framer::buffered`] and empties the buffer
+    /// ([`Framer::line_done`]).
+    Joined(Range<usize>),
     /// The slice ends inside the line, whose bytes in it are `input[range]`
     /// (after those in the buffer, if any, or in a sink): the caller keeps them
     /// ([`Framer::keep_open`]) or sinks them ([`Framer::sink_open`]).
@@ -163,8 +166,7 @@ impl Framer {
         if self.line.is_empty() {
             return Ok(Framed::Input(start..end));
         }
-        self.copy_into_line(&input[start..end]);
-        Ok(Framed::Buffered)
+        Ok(Framed::Joined(start..end))
     }
 
     /// The fast lane searched `rest`, the start of a line, to its end: the
@@ -196,7 +198,7 @@ impl Framer {
         &self.line
     }
 
-    /// The buffered line ([`Framed::Buffered`]). Whoever borrows it may swap in
+    /// The buffered line ([`Framed::Joined`], kept). Whoever borrows it may swap in
     /// another buffer; [`line_done`](Framer::line_done) then empties what is there.
     pub(crate) fn buffered(&mut self) -> &mut Vec<u8> {
         &mut self.line

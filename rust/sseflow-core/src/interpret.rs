@@ -169,10 +169,20 @@ impl Interpreter {
         }
     }
 
-    /// The slice ends: a data value that borrows from it is copied.
+    /// The slice ends: a data value that borrows from it is copied, or sent
+    /// to the sink if there is one.
     #[inline]
-    pub(crate) fn end(&mut self, input: &[u8]) {
-        self.own_pending(input);
+    pub(crate) fn end(&mut self, input: &[u8], sink: Option<&mut (dyn DataSink + '_)>) {
+        self.keep_pending(input, sink);
+    }
+
+    /// A data value that borrows from `input`, which is about to be left, is
+    /// copied, or sent to the sink if there is one (the block's data is then sunk).
+    fn keep_pending(&mut self, input: &[u8], sink: Option<&mut (dyn DataSink + '_)>) {
+        match sink {
+            Some(sink) if self.pending.is_some() => self.sunk = Some(self.take_sunk(input, sink)),
+            _ => self.own_pending(input),
+        }
     }
 
     /// Interprets one complete line of the slice `input`; `sink` is where the
@@ -191,7 +201,9 @@ impl Interpreter {
         let (name, value) = match field::classify(line) {
             Line::Blank => return Ok(self.dispatch()),
             Line::Comment(text) if self.comments => {
-                return Ok(Some(self.keep_comment(input, at, text)))
+                // The next slice is another input: a data value borrowing this one is kept.
+                self.keep_pending(input, sink);
+                return Ok(Some(self.keep_comment(at, text)));
             }
             Line::Comment(_) => return Ok(None),
             Line::Field(name, value) => (name, value),
@@ -201,11 +213,16 @@ impl Interpreter {
             Name::Data => {
                 self.in_event = true;
                 self.check_data(value_bytes.len())?;
-                match (&mut self.sunk, sink) {
-                    (Some(sunk), Some(sink)) => {
+                // With a sink, a block's second value sends the data there
+                // rather than copying the first.
+                let joins = self.sunk.is_some() || self.pending.is_some() || self.data_len() > 0;
+                match sink {
+                    Some(sink) if joins => {
+                        let mut sunk = self.take_sunk(input, sink);
                         sunk.begin_value(sink);
                         sunk.append(value_bytes, sink);
                         sunk.end_value();
+                        self.sunk = Some(sunk);
                     }
                     _ => self.append_data(input, at, value),
                 }
@@ -368,9 +385,7 @@ impl Interpreter {
     }
 
     /// A comment to return, its text starting at `text` in the line.
-    fn keep_comment(&mut self, input: &[u8], at: LineAt<'_>, text: usize) -> Found {
-        // The next slice is another input: a data value borrowing this one is copied.
-        self.own_pending(input);
+    fn keep_comment(&mut self, at: LineAt<'_>, text: usize) -> Found {
         match at {
             LineAt::Input(range) => Found::Comment(Span::Input(range.start + text..range.end)),
             LineAt::Buffered(buffer) => {
@@ -460,6 +475,39 @@ impl Interpreter {
         value: usize,
         sink: &mut dyn DataSink,
     ) {
+        let mut sunk = self.take_sunk(input, sink);
+        sunk.begin_value(sink);
+        let tail = tail
+            .get(value.saturating_sub(head.len())..)
+            .unwrap_or_default();
+        let head = head.get(value..).unwrap_or_default();
+        sunk.append(head, sink);
+        sunk.append(tail, sink);
+        self.sunk = Some(sunk);
+    }
+
+    /// A whole `data` line made of `head` (the framer's buffer) and `tail`
+    /// (in `input`), its value starting at `value`: into `sink`, with the
+    /// block's data so far.
+    pub(crate) fn sink_line(
+        &mut self,
+        input: &[u8],
+        head: &[u8],
+        tail: &[u8],
+        value: usize,
+        sink: &mut dyn DataSink,
+    ) -> Result<(), Error> {
+        self.check_data(head.len() + tail.len() - value)?;
+        self.in_event = true;
+        self.sink_open(input, head, tail, value, sink);
+        if let Some(sunk) = &mut self.sunk {
+            sunk.end_value();
+        }
+        Ok(())
+    }
+
+    /// The block's data buffer, sent to `sink` unless it is there already.
+    fn take_sunk(&mut self, input: &[u8], sink: &mut dyn DataSink) -> Sunk {
         let mut sunk = self.sunk.take().unwrap_or_default();
         // The buffer so far holds each value and its LF: the last LF is owed.
         if let Some(range) = self.pending.take() {
@@ -473,14 +521,7 @@ impl Interpreter {
             clear(&mut self.data);
             self.data_start = 0;
         }
-        sunk.begin_value(sink);
-        let tail = tail
-            .get(value.saturating_sub(head.len())..)
-            .unwrap_or_default();
-        let head = head.get(value..).unwrap_or_default();
-        sunk.append(head, sink);
-        sunk.append(tail, sink);
-        self.sunk = Some(sunk);
+        sunk
     }
 
     /// More of the sunk `data` line, which the slice ends inside too.

@@ -190,11 +190,23 @@ impl Parser {
                     let line = LineAt::Input(range);
                     self.interpreter.line(input, line, sink.as_deref_mut())
                 }
-                Framed::Buffered => {
-                    let line = LineAt::Buffered(self.framer.buffered());
-                    let found = self.interpreter.line(input, line, sink.as_deref_mut());
-                    self.framer.line_done();
-                    found
+                Framed::Joined(range) => {
+                    let tail = &input[range];
+                    let head = self.framer.open_bytes();
+                    match (sink.as_deref_mut(), field::open_data_value(head, tail)) {
+                        (Some(sink), Some(value)) => {
+                            let sunk = self.interpreter.sink_line(input, head, tail, value, sink);
+                            self.framer.line_done();
+                            sunk.map(|()| None)
+                        }
+                        _ => {
+                            self.framer.keep_open(tail);
+                            let line = LineAt::Buffered(self.framer.buffered());
+                            let found = self.interpreter.line(input, line, sink.as_deref_mut());
+                            self.framer.line_done();
+                            found
+                        }
+                    }
                 }
                 // (A line is sunk only when there is a sink.)
                 Framed::SunkEnd(range) => match sink.as_deref_mut() {
@@ -205,8 +217,8 @@ impl Parser {
                     None => Ok(None),
                 },
                 Framed::Open(range) => {
-                    self.open_line(input, range, sink);
-                    self.interpreter.end(input);
+                    self.open_line(input, range, sink.as_deref_mut());
+                    self.interpreter.end(input, sink);
                     return Ok(Step {
                         consumed: input.len(),
                         item: None,

@@ -117,6 +117,62 @@ fn a_sunk_line_is_never_copied() {
     }
 }
 
+/// With a data sink, no data byte is copied into the parser however the
+/// stream is cut: not a line that spans chunks, nor a block's values joined
+/// by LF, nor a value left waiting for its blank line when a chunk ends.
+/// Only other lines, and the first 5 bytes of a line cut before it shows it
+/// is a `data` line, are.
+#[test]
+fn a_sink_takes_all_the_data() {
+    let value = "v".repeat(1000);
+    let block = format!("event: e\ndata: {value}\ndata: {value}\nid: 1\n: note\ndata:{value}\n\n");
+    let input = block.repeat(3);
+    for comments in [false, true] {
+        for size in [1, 5, 6, 7, 999, 1000, 1001, 4096] {
+            let config = Config::default().data_sink(true).comments(comments);
+            let mut parser = Parser::with_config(config);
+            let mut sink = Vec::new();
+            struct Kept<'v>(&'v mut Vec<u8>);
+            impl DataSink for Kept<'_> {
+                fn append(&mut self, bytes: &[u8]) {
+                    self.0.extend_from_slice(bytes);
+                }
+            }
+            let mut events = 0;
+            for chunk in input.as_bytes().chunks(size) {
+                let mut rest = chunk;
+                loop {
+                    let step = parser.parse_into(rest, &mut Kept(&mut sink)).unwrap();
+                    rest = &rest[step.consumed..];
+                    match step.item {
+                        Some(Item::Event(event)) => {
+                            assert!(event.data_in_sink());
+                            events += 1;
+                        }
+                        Some(Item::Comment(_)) => {}
+                        None => break,
+                    }
+                }
+            }
+            let data = format!("{value}\n{value}\n{value}");
+            assert_eq!(
+                (events, sink),
+                (3, data.repeat(3).into_bytes()),
+                "{size}-byte chunks"
+            );
+            // Lines that are not data (19 bytes a block) may be gathered in
+            // the line buffer, and a type and an ID are copied from there.
+            let copied = parser.work().copied as usize;
+            let others = 3 * 2 * 19;
+            let heads = 3 * 3 * 5;
+            assert!(
+                copied <= others + heads,
+                "copied {copied}, {size}-byte chunks"
+            );
+        }
+    }
+}
+
 /// A 10 MB data line fed one byte at a time.
 #[test]
 fn long_line_one_byte_chunks() {
