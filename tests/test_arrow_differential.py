@@ -3,7 +3,8 @@
 Streams are drawn as in test_differential.py (SSE-shaped pieces, every line end,
 BOMs, malformed UTF-8), cut at random points, and fed in lockstep to a
 ``sseflow.Parser`` and a ``BatchParser`` with the same random limits and a random
-batch size. After every chunk: the same error (type, limit and size), and every
+batch size, the ``BatchParser`` flushed after some chunks (cutting a batch inside an
+event whose data spans them). After every chunk: the same error (type, limit and size), and every
 event the parser yielded so far is a row of the batches ready or pending, in
 order. At the end: the rows are the events, row by row, with the same last event
 ID, retry and truncation; each row's offset is where the event came out when the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 from arrow_rows import rows
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,9 +49,14 @@ def attempt(call: Any) -> tuple[str, str, int, int] | None:
     batch_rows=st.integers(1, 6),
     max_line_size=st.none() | st.integers(0, 48),
     max_event_size=st.none() | st.integers(0, 48),
+    flush_every=st.integers(0, 3),
 )
 def test_batches_are_the_events_row_by_row(
-    chunks: list[bytes], batch_rows: int, max_line_size: int | None, max_event_size: int | None
+    chunks: list[bytes],
+    batch_rows: int,
+    max_line_size: int | None,
+    max_event_size: int | None,
+    flush_every: int,
 ) -> None:
     parser = sseflow.Parser(max_line_size=max_line_size, max_event_size=max_event_size)
     batcher = BatchParser(
@@ -60,9 +67,11 @@ def test_batches_are_the_events_row_by_row(
     )
     events: list[sseflow.Event] = []
     batches: list[RecordBatch] = []
-    for chunk in chunks:
+    for index, chunk in enumerate(chunks):
         error = attempt(lambda chunk=chunk: parser.feed(chunk))
         assert attempt(lambda chunk=chunk: batcher.feed(chunk)) == error
+        if flush_every and index % flush_every == 0:
+            batcher.flush()
         events += parser
         batches += batcher
         assert all(0 < batch.num_rows <= batch_rows for batch in batches)
@@ -71,6 +80,8 @@ def test_batches_are_the_events_row_by_row(
     batcher.close()
     events += parser
     batches += batcher
+    for batch in batches:
+        pa.record_batch(batch).validate(full=True)
     got = rows(batches)
     assert [(r["event"], r["data"], r["id"], r["retry"]) for r in got] == [
         (e.event, e.data, e.id, e.retry) for e in events
