@@ -44,6 +44,9 @@ def test_without_large_data_the_event_is_refused_after_the_events_before(stream:
     # The event before it was cut into a batch of its own, ready.
     [batch] = parser.batches()
     assert pa.record_batch(batch).column("data").to_pylist() == ["before"]
+    # The event after it, in the same chunk, was parsed before the error was raised.
+    parser.close()
+    assert [pa.record_batch(batch).column("data").to_pylist() for batch in parser] == [["after"]]
 
 
 def test_with_large_data_it_is_one_row(stream: bytes) -> None:

@@ -69,6 +69,10 @@ struct Batches {
     threads: usize,
     /// Started at the first batch cut with the JSON type known.
     workers: Option<Workers>,
+    /// An event whose data no `utf8` column holds was refused: the error
+    /// `feed` returns once it has parsed the rest of the chunk, so that the
+    /// events after it are not lost.
+    refused: Option<Error>,
 }
 
 /// An incremental event-stream parser that hands out Arrow record batches.
@@ -117,6 +121,7 @@ impl BatchParser {
             events: 0,
             threads: options.decode_threads,
             workers: None,
+            refused: None,
         };
         batches.schema = batches.known_schema();
         let default_type = config.default_event_type().map_or(0, <[u8]>::len);
@@ -144,8 +149,19 @@ impl BatchParser {
     /// Parses a chunk; batches that fill up become ready.
     ///
     /// On a limit error the events before the offending one stay in the batch
-    /// being built, delivered at the next flush or at the end.
+    /// being built, delivered at the next flush or at the end. An event whose
+    /// data does not fit a `utf8` column is refused with an error once the
+    /// rest of the chunk is parsed.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        let fed = self.feed_chunk(chunk);
+        match self.batches.refused.take() {
+            Some(refused) => Err(refused),
+            None => fed,
+        }
+    }
+
+    /// [`feed`](BatchParser::feed), but for the error of a refused event.
+    fn feed_chunk(&mut self, chunk: &[u8]) -> Result<(), Error> {
         self.report()?;
         if let Some(error) = &self.failed {
             return Err(Error::Json(error.clone()));
@@ -470,7 +486,8 @@ impl Batches {
         if !self.columns.fits(data.len()) {
             self.cut().map_err(|error| failed_with(failed, error))?;
             if !self.columns.fits(data.len()) {
-                return Err(too_large(data.len(), ""));
+                self.refused.get_or_insert(too_large(data.len(), ""));
+                return Ok(());
             }
         }
         self.columns.push(Row {
@@ -517,8 +534,8 @@ impl Batches {
             let len = self.columns.open_bytes() + bytes.len();
             if len > MAX_UTF8_BYTES {
                 self.columns.refuse_open();
-                self.cut()?;
-                return Err(too_large(len, "at least "));
+                self.refused.get_or_insert(too_large(len, "at least "));
+                return self.cut();
             }
             self.cut()?;
         }
