@@ -254,8 +254,9 @@ impl Parser {
     /// most one `data` line, and no comment when comments are returned; and
     /// when `input` ends inside a block's first line, that line's start,
     /// unless it is a `data` line and the parser has a [data
-    /// sink](Config::data_sink) (then it is left to `parse_into`). It never
-    /// raises a limit error (the block that would is left to `parse`).
+    /// sink](Config::data_sink) (then it is left to `parse_into`, which is
+    /// to be given that rest unchanged next: it is not searched again). It
+    /// never raises a limit error (the block that would is left to `parse`).
     pub fn parse_whole(
         &mut self,
         input: &[u8],
