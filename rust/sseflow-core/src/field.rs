@@ -115,10 +115,35 @@ fn prefixed(word: u64, prefix: Prefix) -> Option<Line> {
     ))
 }
 
-/// Where the value of an open `data` line starts, in the line made of `head`
-/// then `tail`, once it can be known: the line starts with `data:` and holds
-/// a byte after the colon, which is the value's unless it is a space.
-pub(crate) fn open_data_value(head: &[u8], tail: &[u8]) -> Option<usize> {
+/// A `data` line that began in an earlier slice: `head` (in the framer's
+/// buffer) then `tail` (in the slice), its value starting at `value`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SplitData<'a> {
+    pub(crate) head: &'a [u8],
+    pub(crate) tail: &'a [u8],
+    value: usize,
+}
+
+impl<'a> SplitData<'a> {
+    /// The value's bytes in the head, then in the tail.
+    pub(crate) fn value(&self) -> (&'a [u8], &'a [u8]) {
+        let head = self.head.get(self.value..).unwrap_or_default();
+        let from_tail = self.value.saturating_sub(self.head.len());
+        (head, self.tail.get(from_tail..).unwrap_or_default())
+    }
+}
+
+/// The line made of `head` then `tail` as a `data` line, once that can be
+/// known: it starts with `data:` and holds a byte after the colon, which is
+/// the value's unless it is a space.
+pub(crate) fn split_data<'a>(head: &'a [u8], tail: &'a [u8]) -> Option<SplitData<'a>> {
+    let value = open_data_value(head, tail)?;
+    Some(SplitData { head, tail, value })
+}
+
+/// Where the value of the `data` line made of `head` then `tail` starts (see
+/// [`split_data`]).
+fn open_data_value(head: &[u8], tail: &[u8]) -> Option<usize> {
     let mut start = [0; 6];
     let from_head = head.len().min(start.len());
     start[..from_head].copy_from_slice(&head[..from_head]);

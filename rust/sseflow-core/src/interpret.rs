@@ -18,7 +18,7 @@ use crate::buffer::clear;
 use crate::config::Config;
 use crate::error::{Error, Limit};
 use crate::event::{Comment, DataSink, Event};
-use crate::field::{self, Line, Name};
+use crate::field::{self, Line, Name, SplitData};
 use crate::whole::{Block, Bounds, Ids, LineEnds};
 use std::ops::Range;
 
@@ -463,43 +463,30 @@ impl Interpreter {
         }
     }
 
-    /// A `data` line that the slice `input` ends inside, made of `head` (the
-    /// framer's buffer) and `tail` (in `input`), its value starting at `value`:
+    /// A `data` line that the slice `input` ends inside (its tail is there):
     /// the data buffer so far, unless it went there already, then the value's
-    /// bytes, go to `sink`.
-    pub(crate) fn sink_open(
-        &mut self,
-        input: &[u8],
-        head: &[u8],
-        tail: &[u8],
-        value: usize,
-        sink: &mut dyn DataSink,
-    ) {
+    /// bytes so far, go to `sink`.
+    pub(crate) fn sink_open(&mut self, input: &[u8], line: SplitData<'_>, sink: &mut dyn DataSink) {
         let mut sunk = self.take_sunk(input, sink);
         sunk.begin_value(sink);
-        let tail = tail
-            .get(value.saturating_sub(head.len())..)
-            .unwrap_or_default();
-        let head = head.get(value..).unwrap_or_default();
+        let (head, tail) = line.value();
         sunk.append(head, sink);
         sunk.append(tail, sink);
         self.sunk = Some(sunk);
     }
 
-    /// A whole `data` line made of `head` (the framer's buffer) and `tail`
-    /// (in `input`), its value starting at `value`: into `sink`, with the
-    /// block's data so far.
+    /// A whole `data` line that began in an earlier slice and ends in `input`:
+    /// into `sink`, with the block's data so far.
     pub(crate) fn sink_line(
         &mut self,
         input: &[u8],
-        head: &[u8],
-        tail: &[u8],
-        value: usize,
+        line: SplitData<'_>,
         sink: &mut dyn DataSink,
     ) -> Result<(), Error> {
-        self.check_data(head.len() + tail.len() - value)?;
+        let (head, tail) = line.value();
+        self.check_data(head.len() + tail.len())?;
         self.in_event = true;
-        self.sink_open(input, head, tail, value, sink);
+        self.sink_open(input, line, sink);
         if let Some(sunk) = &mut self.sunk {
             sunk.end_value();
         }

@@ -193,9 +193,9 @@ impl Parser {
                 Framed::Joined(range) => {
                     let tail = &input[range];
                     let head = self.framer.open_bytes();
-                    match (sink.as_deref_mut(), field::open_data_value(head, tail)) {
-                        (Some(sink), Some(value)) => {
-                            let sunk = self.interpreter.sink_line(input, head, tail, value, sink);
+                    match (sink.as_deref_mut(), field::split_data(head, tail)) {
+                        (Some(sink), Some(line)) => {
+                            let sunk = self.interpreter.sink_line(input, line, sink);
                             self.framer.line_done();
                             sunk.map(|()| None)
                         }
@@ -324,7 +324,7 @@ impl Parser {
     #[inline(never)]
     fn lane_open(&mut self, input: &[u8], pos: usize) -> usize {
         let line = &input[pos..];
-        if self.data_sink && field::open_data_value(&[], line).is_some() {
+        if self.data_sink && field::split_data(&[], line).is_some() {
             self.framer.searched_open(line);
             return pos;
         }
@@ -348,9 +348,8 @@ impl Parser {
         };
         if self.framer.is_sunk() {
             self.interpreter.sink_more(tail, sink);
-        } else if let Some(value) = field::open_data_value(self.framer.open_bytes(), tail) {
-            let head = self.framer.open_bytes();
-            self.interpreter.sink_open(input, head, tail, value, sink);
+        } else if let Some(line) = field::split_data(self.framer.open_bytes(), tail) {
+            self.interpreter.sink_open(input, line, sink);
         } else {
             self.framer.keep_open(tail);
             return;
