@@ -238,6 +238,85 @@ def test_inferred_schema_of_an_empty_stream() -> None:
     assert list(stream) == []
 
 
+@pytest.mark.parametrize("threads", [0, 1])
+def test_an_inferred_string_field_takes_numbers_and_booleans_as_their_text(threads: int) -> None:
+    # arrow-json infers a string for a field that mixes strings with numbers or
+    # booleans; the type then holds those objects, and the later ones like them.
+    first = b'data: {"v": 1.50}\n\ndata: {"v": "x"}\n\n'
+    later = b'data: {"v": 2}\n\ndata: {"v": false}\n\ndata: {"v": [1]}\n\n'
+    stream = iter_batches([first, later], json_schema="infer", batch_rows=2, decode_threads=threads)
+    got = rows(stream)
+    assert pa.schema(stream.schema).field("json").type == pa.struct([("v", pa.utf8())])
+    texts = ["1.50", "x", "2", "false"]
+    assert [row["json"] for row in got] == [{"v": text} for text in texts] + [None]
+    assert [row["json_error"] is None for row in got] == [True] * 4 + [False]
+
+
+def test_a_given_string_field_still_refuses_a_number() -> None:
+    schema = pa.schema([("v", pa.utf8())])
+    [row] = rows(iter_batches([b'data: {"v": 1}\n\n'], json_schema=schema))
+    assert row["json"] is None
+    assert "expected string got 1" in row["json_error"]
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_a_type_that_does_not_hold_its_objects_refuses_inference_naming_the_event(
+    threads: int,
+) -> None:
+    # arrow-json infers a list of numbers from 1 and [2], which 1 does not fill.
+    stream = b'data: [DONE]\n\ndata: {"a": [2]}\n\ndata: {"a": 1}\n\n'
+    parser = BatchParser(json_schema="infer", decode_threads=threads)
+    parser.feed(stream)
+    with pytest.raises(ValueError, match=r"cannot infer one JSON type from the first 2 ") as e:
+        parser.close()
+    assert "event 2's data does not fit the type inferred from them" in str(e.value)
+    assert "expected [ got 1" in str(e.value)
+    assert str(e.value).endswith("give a schema instead")
+
+
+SCALAR = st.none() | st.booleans() | INT64 | FLOAT | TEXT
+MIXED = record({"a": SCALAR, "b": SCALAR | st.lists(SCALAR, max_size=3)}) | record(
+    {"b": st.lists(SCALAR, max_size=3), "o": record({"x": SCALAR})}
+)
+
+
+def inferred(value: Any, kind: pa.DataType) -> Any:
+    """What a JSON value becomes in a field of an inferred type: as json.loads
+    converts it, except that a number or boolean fills a string field as its text."""
+    if value is None:
+        return None
+    if pa.types.is_string(kind):
+        return value if isinstance(value, str) else json.dumps(value)
+    if pa.types.is_list(kind):
+        return [inferred(item, kind.value_type) for item in value]
+    if pa.types.is_struct(kind):
+        return {field.name: inferred(value.get(field.name), field.type) for field in kind}
+    if pa.types.is_floating(kind):  # also an integer past int64, which arrow-json infers so
+        return float(value)
+    return pa.array([value], type=kind).to_pylist()[0]
+
+
+@given(st.lists(MIXED, min_size=1, max_size=8))
+def test_an_inferred_type_holds_every_object_it_was_inferred_from(
+    objects: list[dict[str, Any]],
+) -> None:
+    stream = b"".join(b"data: " + json.dumps(o).encode() + b"\n\n" for o in objects)
+    parser = BatchParser(json_schema="infer")
+    refused: str | None
+    try:
+        got = rows(feed_all(parser, [stream]))
+    except ValueError as error:
+        refused = str(error)
+    else:
+        refused = None
+    if refused is not None:
+        assert "cannot infer one JSON type" in refused
+        return
+    kind = pa.schema(parser.schema).field("json").type
+    assert [row["json_error"] for row in got] == [None] * len(objects)
+    assert [row["json"] for row in got] == [inferred(o, kind) for o in objects]
+
+
 STRICT_NULL = pa.field("x", pa.null()).with_nullable(False)
 
 

@@ -62,11 +62,17 @@ pub enum JsonSchema {
     /// not nullable, and a run-end encoded one (see `schema.rs`).
     Fields(Fields),
     /// Inferred from the first batch's first `rows` events whose data is a
-    /// JSON object, then kept for the stream.
+    /// JSON object, then kept for the stream (as [`JsonSchema::Inferred`]).
     Infer {
         /// How many events to look at.
         rows: usize,
     },
+    /// A type inferred from a stream's objects: as [`JsonSchema::Fields`],
+    /// except that a number or boolean fills a string field as its JSON text
+    /// (`1.50` as `"1.50"`), since arrow-json infers a string for a field
+    /// whose values mix strings with numbers or booleans, and the type is to
+    /// fit the objects it was inferred from.
+    Inferred(Fields),
 }
 
 /// Options for decoding event data as JSON.
@@ -132,6 +138,8 @@ pub(crate) struct Json {
     options: JsonOptions,
     /// The `json` column's type and its decoder, once the type is known.
     decoder: Option<(DataType, Decoder)>,
+    /// Whether numbers and booleans fill string fields (an inferred type).
+    coerce: bool,
     /// The direct decoder of that type, if it reads all its fields.
     direct: Option<Direct>,
     /// Whether to try the direct decoder first (the tests compare both ways).
@@ -155,26 +163,38 @@ impl Json {
         let mut json = Json {
             options,
             decoder: None,
+            coerce: false,
             direct: None,
             fast: true,
             batch_rows,
             events,
             checker: None,
         };
-        if let JsonSchema::Fields(fields) = &json.options.schema {
-            json.settle_as(DataType::Struct(fields.clone()))?;
+        match &json.options.schema {
+            JsonSchema::Fields(fields) => {
+                json.settle_as(DataType::Struct(fields.clone()), false)?
+            }
+            JsonSchema::Inferred(fields) => {
+                json.settle_as(DataType::Struct(fields.clone()), true)?;
+            }
+            JsonSchema::Infer { .. } => {}
         }
         Ok(json)
     }
 
     fn build(&self, kind: DataType) -> Result<Decoder, ArrowError> {
-        decoder(kind, self.batch_rows.clamp(1, DECODER_ROWS))
+        decoder(kind, self.batch_rows.clamp(1, DECODER_ROWS), self.coerce)
     }
 
-    /// Settles the `json` column's type: its decoders.
-    fn settle_as(&mut self, kind: DataType) -> Result<(), ArrowError> {
+    /// Settles the `json` column's type, and whether numbers and booleans
+    /// fill its string fields: its decoders.
+    fn settle_as(&mut self, kind: DataType, coerce: bool) -> Result<(), ArrowError> {
         schema::check(&kind)?;
+        self.coerce = coerce;
+        // The direct decoder gives up at a value of another type, so a
+        // coerced one is always arrow-json's.
         self.direct = Direct::new(&kind);
+        self.checker = None;
         self.decoder = Some((kind.clone(), self.build(kind)?));
         Ok(())
     }
@@ -204,8 +224,12 @@ impl Json {
         let (DataType::Struct(fields), _) = self.decoder.as_ref()? else {
             unreachable!("the json column is a struct")
         };
+        let fields = fields.clone();
         Some(JsonOptions {
-            schema: JsonSchema::Fields(fields.clone()),
+            schema: match self.coerce {
+                true => JsonSchema::Inferred(fields),
+                false => JsonSchema::Fields(fields),
+            },
             ..self.options.clone()
         })
     }
@@ -230,7 +254,7 @@ impl Json {
     /// Settles an inferred type that no batch came to infer: an empty struct.
     pub(crate) fn settle(&mut self) -> Result<(), ArrowError> {
         if self.decoder.is_none() {
-            self.settle_as(DataType::Struct(Fields::empty()))?;
+            self.settle_as(DataType::Struct(Fields::empty()), true)?;
         }
         Ok(())
     }
@@ -243,21 +267,43 @@ impl Json {
         if self.decoder.is_some() {
             return Ok(());
         }
-        let values: Vec<serde_json::Value> = candidates
+        let (sample, values): (Vec<usize>, Vec<serde_json::Value>) = candidates
             .iter()
-            .filter_map(|&row| serde_json::from_slice(&batch.data(row)).ok())
-            .filter(serde_json::Value::is_object)
+            .filter_map(|&row| {
+                Some((
+                    row,
+                    serde_json::from_slice::<serde_json::Value>(&batch.data(row)).ok()?,
+                ))
+            })
+            .filter(|(_, value)| value.is_object())
             .take(rows)
-            .collect();
-        let schema = infer_json_schema_from_iterator(values.iter().map(Ok)).map_err(|error| {
-            // Values arrow-json cannot merge into one type, such as `[1]` and `[{}]`.
+            .unzip();
+        let cannot = |why: String| {
             ArrowError::InvalidArgumentError(format!(
-                "cannot infer one JSON type from the first {} objects of the stream ({error}); \
+                "cannot infer one JSON type from the first {} objects of the stream ({why}); \
                  give a schema instead",
                 values.len()
             ))
-        })?;
-        self.settle_as(DataType::Struct(schema.fields().clone()))
+        };
+        // Values arrow-json cannot merge into one type, such as `[1]` and `[{}]`.
+        let schema = infer_json_schema_from_iterator(values.iter().map(Ok))
+            .map_err(|error| cannot(error.to_string()))?;
+        let kind = DataType::Struct(schema.fields().clone());
+        // A type arrow-json infers but that does not hold them all: for `1`
+        // and `[2]`, a list of numbers, which `1` does not fill.
+        let mut checker = Checker::new(kind.clone(), true)?;
+        for &row in &sample {
+            if let Some(problem) = checker.check(&batch.data(row))? {
+                let index = batch.first_index + row as u64;
+                let problem = problem
+                    .strip_prefix("does not fit the schema: ")
+                    .unwrap_or(&problem);
+                return Err(cannot(format!(
+                    "event {index}'s data does not fit the type inferred from them: {problem}"
+                )));
+            }
+        }
+        self.settle_as(kind, true)
     }
 
     /// Decodes the batch's data into its JSON columns.
@@ -275,7 +321,7 @@ impl Json {
             .partition(|&&row| batch.raw(row).trim_ascii_start().first() == Some(&b'{'));
         let mut checker = match self.checker.take() {
             Some(checker) => checker,
-            None => Checker::new(kind.clone())?,
+            None => Checker::new(kind.clone(), self.coerce)?,
         };
         let mut errors = Vec::new();
         for &row in &others {
@@ -433,10 +479,12 @@ fn error_column(len: usize, errors: Vec<(usize, String)>) -> ArrayRef {
     Arc::new(column.finish())
 }
 
-/// A decoder of `json` values of this type, holding at most `rows` rows.
-fn decoder(kind: DataType, rows: usize) -> Result<Decoder, ArrowError> {
+/// A decoder of `json` values of this type, holding at most `rows` rows;
+/// with `coerce`, numbers and booleans fill string fields as their text.
+fn decoder(kind: DataType, rows: usize, coerce: bool) -> Result<Decoder, ArrowError> {
     ReaderBuilder::new_with_field(Field::new("json", kind, true))
         .with_batch_size(rows)
+        .with_coerce_primitive(coerce)
         .with_decoder_factory(Arc::new(Corrections))
         .build_decoder()
 }
@@ -482,13 +530,18 @@ fn place(
 /// Decodes one value alone, to tell whether it is one JSON value that fits.
 struct Checker {
     kind: DataType,
+    coerce: bool,
     decoder: Decoder,
 }
 
 impl Checker {
-    fn new(kind: DataType) -> Result<Checker, ArrowError> {
-        let decoder = decoder(kind.clone(), 1)?;
-        Ok(Checker { kind, decoder })
+    fn new(kind: DataType, coerce: bool) -> Result<Checker, ArrowError> {
+        let decoder = decoder(kind.clone(), 1, coerce)?;
+        Ok(Checker {
+            kind,
+            coerce,
+            decoder,
+        })
     }
 
     /// What is wrong with `data`, if anything (`null` is fine: a null row).
@@ -509,7 +562,7 @@ impl Checker {
             Ok(_) => Some("not one JSON value".to_owned()),
         };
         if problem.is_some() {
-            self.decoder = decoder(self.kind.clone(), 1)?;
+            self.decoder = decoder(self.kind.clone(), 1, self.coerce)?;
         }
         Ok(problem)
     }
