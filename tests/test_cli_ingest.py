@@ -106,6 +106,67 @@ def test_schema_file_and_event_filter(tmp_path: Path) -> None:
     assert table.column("json").to_pylist()[1] == {"n": 0, "text": "t0"}
 
 
+CHAT = (
+    encode(json.dumps({"id": "c1", "choices": [{"index": 0, "delta": {"content": "Hi"}}]}))
+    + encode(json.dumps({"id": "c1", "choices": [], "usage": {"total": 7}}))
+    + encode("[DONE]")
+)
+
+
+def test_schema_file_with_structs_and_lists(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    choice = {"index": "int64", "delta": {"content": "string"}}
+    schema.write_text(
+        json.dumps({"id": "string", "choices": [choice], "usage": {"total": "int32"}})
+    )
+    source = tmp_path / "chat.sse"
+    source.write_bytes(CHAT)
+    out = tmp_path / "out.parquet"
+    result = ingest(str(source), "--to", str(out), "--schema", str(schema))
+    assert result.returncode == 0, result.stderr
+    assert "in 1 batch to" in result.stderr
+    table = pq.read_table(out)
+    delta = pa.struct([("content", pa.utf8())])
+    assert table.schema.field("json").type == pa.struct(
+        [
+            ("id", pa.utf8()),
+            ("choices", pa.list_(pa.struct([("index", pa.int64()), ("delta", delta)]))),
+            ("usage", pa.struct([("total", pa.int32())])),
+        ]
+    )
+    assert table.column("json").to_pylist() == [
+        {"id": "c1", "choices": [{"index": 0, "delta": {"content": "Hi"}}], "usage": None},
+        {"id": "c1", "choices": [], "usage": {"total": 7}},
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"n": "int"}', 'field "n": "int" is not a type: give a pyarrow type name'),
+        ('{"o": {"x": 5}}', 'field "o.x": 5 is not a type'),
+        ('{"l": [{"k": "nope"}]}', 'field "l[].k": "nope" is not a type'),
+        ('{"l": ["int64", "string"]}', 'field "l": a list type is a list of one type'),
+        ('["n", "int64"]', "a schema file holds a JSON object of fields"),
+        ('{"n": "int64",}', "not JSON"),
+    ],
+)
+def test_a_bad_schema_file_is_a_usage_error_naming_the_field(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(text)
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    result = ingest(str(source), "--to", str(tmp_path / "o.ndjson"), "--schema", str(schema))
+    assert result.returncode == 2
+    assert f"--schema {schema}: " in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o.ndjson").exists()
+
+
 def test_live_url_followed_across_a_drop(tmp_path: Path) -> None:
     with SSEServer() as server:
         url = server.route(

@@ -7,7 +7,6 @@ native module of that package; the command says how to install it when it is mis
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
@@ -57,7 +56,8 @@ def add_command(commands: Any) -> None:
         "--schema",
         metavar="infer|FILE",
         help="decode each event's data as JSON: 'infer' it from the first batch, or a JSON "
-        'file mapping field names to types ({"id": "string", "n": "int64"})',
+        "file mapping field names to types: pyarrow type names, objects of fields (structs) "
+        'and one-item lists ({"id": "string", "n": "int64", "tags": ["string"]})',
     )
     command.add_argument(
         "--events",
@@ -177,7 +177,8 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr)
         seconds = time.monotonic() - self.start
         return (
-            f"sseflow: wrote {self.events:,} events in {self.batches:,} batches to {out} "
+            f"sseflow: wrote {self.events:,} events in {self.batches:,} "
+            f"batch{'' if self.batches == 1 else 'es'} to {out} "
             f"({self.bytes / 1e6:,.1f} MB read in {seconds:.2f} s, "
             f"{self.events / max(seconds, 1e-9):,.0f} events/s)"
         )
@@ -235,17 +236,6 @@ class _Counted:
         if self.on_read is not None:
             self.on_read.read += len(chunk)
         return chunk
-
-
-def _json_schema(value: str | None) -> object:
-    if value is None or value == "infer":
-        return value
-    import pyarrow as pa
-
-    fields = json.loads(Path(value).read_text(encoding="utf-8"))
-    if not isinstance(fields, dict):
-        raise ValueError(f"{value}: a schema file holds a JSON object of field name -> type")
-    return pa.schema([(name, pa.type_for_alias(kind)) for name, kind in fields.items()])
 
 
 def _parser_options(args: argparse.Namespace, label: str | None) -> dict[str, Any]:
@@ -343,7 +333,15 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
             what = f"writing {FORMATS[suffix]} files" if suffix != ".ndjson" else "--schema FILE"
             print(f"sseflow: {what} needs pyarrow: pip install 'sseflow[arrow]'", file=sys.stderr)
             return 2
-    args.json_schema = _json_schema(args.schema)
+    if args.schema in (None, "infer"):
+        args.json_schema = args.schema
+    else:
+        from sseflow import schema_file
+
+        try:
+            args.json_schema = schema_file.read(args.schema)
+        except schema_file.SchemaFileError as error:
+            command_parser.error(f"--schema {error}")
     args.command_parser = command_parser
     from sseflow.arrow import JSONDataError
     from sseflow.errors import ConnectionFailed, RetriesExhausted
