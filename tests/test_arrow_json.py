@@ -252,11 +252,26 @@ def test_an_inferred_string_field_takes_numbers_and_booleans_as_their_text(threa
     assert [row["json_error"] is None for row in got] == [True] * 4 + [False]
 
 
-def test_a_given_string_field_still_refuses_a_number() -> None:
-    schema = pa.schema([("v", pa.utf8())])
-    [row] = rows(iter_batches([b'data: {"v": 1}\n\n'], json_schema=schema))
-    assert row["json"] is None
-    assert "expected string got 1" in row["json_error"]
+@pytest.mark.parametrize("threads", [0, 1])
+def test_json_scalars_to_strings_for_a_given_type(threads: int) -> None:
+    schema = pa.schema([("v", pa.utf8()), ("l", pa.list_(pa.utf8()))])
+    stream = [b'data: {"v": 1, "l": [true, "a", 2.5]}\n\n']
+    [strict] = rows(iter_batches(stream, json_schema=schema, decode_threads=threads))
+    assert strict["json"] is None
+    assert "expected string got 1" in strict["json_error"]
+    options = {"json_schema": schema, "decode_threads": threads, "json_scalars_to_strings": True}
+    [lenient] = rows(iter_batches(stream, **options))
+    assert lenient["json"] == {"v": "1", "l": ["true", "a", "2.5"]}
+
+
+def test_json_scalars_to_strings_false_makes_an_inferred_type_strict() -> None:
+    stream = b'data: {"v": "x"}\n\ndata: {"v": 1}\n\n'
+    parser = BatchParser(json_schema="infer", json_scalars_to_strings=False)
+    parser.feed(stream)
+    with pytest.raises(ValueError, match=r"event 1's data does not fit .* expected string got 1"):
+        parser.close()
+    with pytest.raises(TypeError, match="json_scalars_to_strings must be a bool, got str"):
+        BatchParser(json_schema="infer", json_scalars_to_strings="yes")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("threads", [0, 1])

@@ -113,6 +113,18 @@ CHAT = (
 )
 
 
+def test_an_inferred_type_decodes_the_next_sources_as_the_first(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.sse", tmp_path / "b.sse"
+    first.write_bytes(encode(json.dumps({"v": 1})) + encode(json.dumps({"v": "x"})))
+    second.write_bytes(encode(json.dumps({"v": 2})))
+    out = tmp_path / "out.parquet"
+    result = ingest(str(first), str(second), "--to", str(out), "--schema", "infer")
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(out)
+    assert table.column("json").to_pylist() == [{"v": "1"}, {"v": "x"}, {"v": "2"}]
+    assert table.column("json_error").null_count == 3
+
+
 def test_schema_file_with_structs_and_lists(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
     choice = {"index": "int64", "delta": {"content": "string"}}

@@ -244,6 +244,7 @@ def _parser_options(args: argparse.Namespace, label: str | None) -> dict[str, An
         options["label"] = label
     if args.json_schema is not None:
         options["json_schema"] = args.json_schema
+        options["json_scalars_to_strings"] = args.json_scalars_to_strings
         options["on_error"] = args.on_error
         if args.events:
             options["json_events"] = args.events.split(",")
@@ -333,6 +334,7 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
             what = f"writing {FORMATS[suffix]} files" if suffix != ".ndjson" else "--schema FILE"
             print(f"sseflow: {what} needs pyarrow: pip install 'sseflow[arrow]'", file=sys.stderr)
             return 2
+    args.json_scalars_to_strings = None  # as BatchParser: with an inferred type only
     if args.schema in (None, "infer"):
         args.json_schema = args.schema
     else:
@@ -381,8 +383,10 @@ def _ingest(args: argparse.Namespace) -> int:
             try:
                 for batch in source.batches:
                     if many and args.json_schema == "infer":
-                        # The next sources decode into the type the first one inferred.
+                        # The next sources decode into the type the first one inferred,
+                        # as it does (numbers and booleans fill its string fields).
                         args.json_schema = batch.schema.json_schema
+                        args.json_scalars_to_strings = True
                     write(batch, read_before + source.read)
                     INTERRUPT.check()
             except KeyboardInterrupt:

@@ -60,6 +60,7 @@ class BatchParser:
         json_events: Iterable[str] | None = None,
         on_error: Literal["null", "raise"] = "null",
         infer_rows: int = 1000,
+        json_scalars_to_strings: bool | None = None,
         max_line_size: int | None = None,
         max_event_size: int | None = None,
         last_event_id: str = "",

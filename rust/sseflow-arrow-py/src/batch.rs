@@ -109,7 +109,8 @@ impl PyRecordBatch {
 #[pymethods]
 impl PySchema {
     /// The type of the ``json`` column, as a schema of its fields, or ``None``
-    /// without one: give it as ``json_schema`` to decode another stream alike.
+    /// without one: give it as ``json_schema`` to decode another stream alike
+    /// (with ``json_scalars_to_strings=True`` if it was inferred).
     #[getter]
     fn json_schema(&self) -> Option<PySchema> {
         let field = self.schema.field_with_name("json").ok()?;

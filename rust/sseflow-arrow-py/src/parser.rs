@@ -30,6 +30,10 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 /// (``label`` on every row) with ``label=``; with ``json_schema=``, ``json``
 /// (the data decoded into that struct type, or inferred with ``"infer"``) and,
 /// with ``on_error="null"``, ``json_error`` (why a row's ``json`` is null).
+/// With ``json_scalars_to_strings=True`` a number or boolean fills a string
+/// field as its JSON text (``1.50`` as ``"1.50"``); by default (``None``) only
+/// an inferred type does so, since arrow-json infers a string for a field
+/// whose values mix them with strings.
 /// ``default_event`` is the type of an event whose block set none, as in
 /// :class:`sseflow.Parser`; with ``None`` such a row's ``event`` is null.
 ///
@@ -159,13 +163,14 @@ impl PyBatchParser {
             json_events = None,
             on_error = None,
             infer_rows = None,
+            json_scalars_to_strings = None,
             max_line_size = None,
             max_event_size = None,
             last_event_id = None,
             default_event = Some("message".to_owned()),
             decode_threads = None
         ),
-        text_signature = "(*, batch_rows=65536, batch_bytes=1048576, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, max_line_size=None, max_event_size=None, last_event_id='', default_event='message', decode_threads=0)"
+        text_signature = "(*, batch_rows=65536, batch_bytes=1048576, offsets=False, label=None, large_data=False, json_schema=None, json_events=None, on_error='null', infer_rows=1000, json_scalars_to_strings=None, max_line_size=None, max_event_size=None, last_event_id='', default_event='message', decode_threads=0)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -178,6 +183,7 @@ impl PyBatchParser {
         json_events: Option<&Bound<'_, PyAny>>,
         on_error: Option<&Bound<'_, PyAny>>,
         infer_rows: Option<&Bound<'_, PyAny>>,
+        json_scalars_to_strings: Option<&Bound<'_, PyAny>>,
         max_line_size: Option<&Bound<'_, PyAny>>,
         max_event_size: Option<&Bound<'_, PyAny>>,
         last_event_id: Option<&Bound<'_, PyAny>>,
@@ -209,6 +215,10 @@ impl PyBatchParser {
                 schema: json_type(schema, rows)?,
                 events: events_arg(json_events)?,
                 on_error: on_error_arg(on_error)?,
+                scalars_to_strings: json_scalars_to_strings
+                    .filter(|v| !v.is_none())
+                    .map(|v| options::flag("json_scalars_to_strings", Some(v)))
+                    .transpose()?,
             });
         }
         let config = Config::default()

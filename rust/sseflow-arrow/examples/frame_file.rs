@@ -37,6 +37,7 @@ fn main() {
         },
         events: None,
         on_error: OnError::Null,
+        scalars_to_strings: None,
     });
     if let Ok(only) = std::env::var("ONLY") {
         let runs = std::env::var("RUNS").map_or(30, |n| n.parse().expect("a count"));

@@ -710,6 +710,7 @@ mod tests {
             schema: crate::json::JsonSchema::Infer { rows: 10 },
             events: None,
             on_error: crate::OnError::Null,
+            scalars_to_strings: None,
         };
         let options = Options {
             batch_bytes: 1000,

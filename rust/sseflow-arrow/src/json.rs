@@ -62,17 +62,12 @@ pub enum JsonSchema {
     /// not nullable, and a run-end encoded one (see `schema.rs`).
     Fields(Fields),
     /// Inferred from the first batch's first `rows` events whose data is a
-    /// JSON object, then kept for the stream (as [`JsonSchema::Inferred`]).
+    /// JSON object, then kept for the stream. The type must hold every one of
+    /// those objects, or it is refused.
     Infer {
         /// How many events to look at.
         rows: usize,
     },
-    /// A type inferred from a stream's objects: as [`JsonSchema::Fields`],
-    /// except that a number or boolean fills a string field as its JSON text
-    /// (`1.50` as `"1.50"`), since arrow-json infers a string for a field
-    /// whose values mix strings with numbers or booleans, and the type is to
-    /// fit the objects it was inferred from.
-    Inferred(Fields),
 }
 
 /// Options for decoding event data as JSON.
@@ -84,6 +79,11 @@ pub struct JsonOptions {
     pub events: Option<Vec<String>>,
     /// The policy for bad data.
     pub on_error: OnError,
+    /// Whether a number or boolean fills a string field as its JSON text
+    /// (`1.50` as `"1.50"`); `None`: with an inferred type only, since
+    /// arrow-json infers a string for a field whose values mix strings with
+    /// numbers or booleans.
+    pub scalars_to_strings: Option<bool>,
 }
 
 /// One batch's framing columns, as the decoder reads them.
@@ -170,14 +170,9 @@ impl Json {
             events,
             checker: None,
         };
-        match &json.options.schema {
-            JsonSchema::Fields(fields) => {
-                json.settle_as(DataType::Struct(fields.clone()), false)?
-            }
-            JsonSchema::Inferred(fields) => {
-                json.settle_as(DataType::Struct(fields.clone()), true)?;
-            }
-            JsonSchema::Infer { .. } => {}
+        if let JsonSchema::Fields(fields) = &json.options.schema {
+            let coerce = json.options.scalars_to_strings.unwrap_or(false);
+            json.settle_as(DataType::Struct(fields.clone()), coerce)?;
         }
         Ok(json)
     }
@@ -224,12 +219,9 @@ impl Json {
         let (DataType::Struct(fields), _) = self.decoder.as_ref()? else {
             unreachable!("the json column is a struct")
         };
-        let fields = fields.clone();
         Some(JsonOptions {
-            schema: match self.coerce {
-                true => JsonSchema::Inferred(fields),
-                false => JsonSchema::Fields(fields),
-            },
+            schema: JsonSchema::Fields(fields.clone()),
+            scalars_to_strings: Some(self.coerce),
             ..self.options.clone()
         })
     }
@@ -254,7 +246,8 @@ impl Json {
     /// Settles an inferred type that no batch came to infer: an empty struct.
     pub(crate) fn settle(&mut self) -> Result<(), ArrowError> {
         if self.decoder.is_none() {
-            self.settle_as(DataType::Struct(Fields::empty()), true)?;
+            let coerce = self.options.scalars_to_strings.unwrap_or(true);
+            self.settle_as(DataType::Struct(Fields::empty()), coerce)?;
         }
         Ok(())
     }
@@ -291,7 +284,8 @@ impl Json {
         let kind = DataType::Struct(schema.fields().clone());
         // A type arrow-json infers but that does not hold them all: for `1`
         // and `[2]`, a list of numbers, which `1` does not fill.
-        let mut checker = Checker::new(kind.clone(), true)?;
+        let coerce = self.options.scalars_to_strings.unwrap_or(true);
+        let mut checker = Checker::new(kind.clone(), coerce)?;
         for &row in &sample {
             if let Some(problem) = checker.check(&batch.data(row))? {
                 let index = batch.first_index + row as u64;
@@ -303,7 +297,7 @@ impl Json {
                 )));
             }
         }
-        self.settle_as(kind, true)
+        self.settle_as(kind, coerce)
     }
 
     /// Decodes the batch's data into its JSON columns.

@@ -232,6 +232,7 @@ mod tests {
             schema: JsonSchema::Fields(fields.into()),
             events: None,
             on_error: OnError::Null,
+            scalars_to_strings: None,
         }
     }
 

@@ -19,6 +19,7 @@ fn options(fields: Fields, batch_rows: usize, decode_threads: usize) -> Options 
             schema: JsonSchema::Fields(fields),
             events: Some(vec!["message".to_owned()]),
             on_error: OnError::Null,
+            scalars_to_strings: None,
         }),
         decode_threads,
         ..Options::default()

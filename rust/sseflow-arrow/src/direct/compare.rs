@@ -45,6 +45,7 @@ fn json(fields: &Fields, setup: Setup) -> Json {
         } else {
             OnError::Null
         },
+        scalars_to_strings: None,
     };
     Json::new(options, setup.batch_rows.max(1)).expect("a decoder of the type")
 }

@@ -105,6 +105,7 @@ pub fn json_options() -> JsonOptions {
         schema: JsonSchema::Fields(fields),
         events: None,
         on_error: OnError::Null,
+        scalars_to_strings: None,
     }
 }
 
