@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -90,6 +91,32 @@ def test_decode_threads_change_nothing_in_the_file(tmp_path: Path) -> None:
         outputs.append(out.read_text())
     assert outputs[0] == outputs[1] == outputs[2]
     assert json.loads(outputs[0].splitlines()[2999])["json"] == {"n": 2999, "text": "t2999"}
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_compressed_file_is_read_decompressed(tmp_path: Path, suffix: str) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    compressors: dict[str, Callable[[bytes], bytes]] = {
+        ".gz": gzip.compress,
+        ".bz2": bz2.compress,
+        ".xz": lzma.compress,
+    }
+    compress = compressors[suffix]
+    plain, packed = tmp_path / "s.sse", tmp_path / f"s.sse{suffix}"
+    plain.write_bytes(TOKENS)
+    packed.write_bytes(compress(TOKENS))
+    tables = []
+    for source in (plain, packed):
+        out = tmp_path / f"{source.name}.parquet"
+        result = ingest(str(source), "--to", str(out), "--schema", "infer")
+        assert result.returncode == 0, result.stderr
+        assert f"{len(TOKENS) / 1e6:,.1f} MB read" in result.stderr
+        tables.append(pq.read_table(out))
+    assert tables[1].equals(tables[0])
+    assert tables[0].num_rows == 11
 
 
 def test_schema_file_and_event_filter(tmp_path: Path) -> None:

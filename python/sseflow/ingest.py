@@ -48,7 +48,12 @@ def add_command(commands: Any) -> None:
         "terminal; a summary is printed at the end. Parquet and Arrow files need pyarrow "
         "(pip install 'sseflow[arrow]').",
     )
-    command.add_argument("sources", nargs="+", metavar="FILE|URL", help="'-' reads stdin")
+    command.add_argument(
+        "sources",
+        nargs="+",
+        metavar="FILE|URL",
+        help="'-' reads stdin; a FILE ending in .gz, .bz2 or .xz is read decompressed",
+    )
     command.add_argument(
         "--to", required=True, metavar="OUT", help="the output: .parquet, .arrow or .ndjson"
     )
@@ -269,11 +274,27 @@ class _Source:
         return iter(self.parser)
 
 
+COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
+"""A file whose name ends so is read through that standard-library module."""
+
+
+def _open(source: str, stack: ExitStack) -> IO[bytes]:
+    """The file's bytes, decompressed when its name ends in .gz, .bz2 or .xz."""
+    if source == "-":
+        return sys.stdin.buffer
+    module = COMPRESSED.get(Path(source).suffix.lower())
+    if module is None:
+        return stack.enter_context(open(source, "rb"))
+    import importlib
+
+    opened: IO[bytes] = importlib.import_module(module).open(source, "rb")
+    return stack.enter_context(opened)
+
+
 def _file_source(source: str, options: dict[str, Any], stack: ExitStack) -> _Source:
     from sseflow.arrow import iter_batches
 
-    opened = None if source == "-" else stack.enter_context(open(source, "rb"))  # noqa: SIM115
-    file = sys.stdin.buffer if opened is None else opened
+    file = _open(source, stack)
     counted = _Counted(file)
     stream = iter_batches(counted, **options)
     ingested = _Source(stream.parser, stream)
