@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -11,7 +13,7 @@ import pytest
 from arrow_rows import feed_all, rows
 
 import sseflow
-from sseflow.arrow import BatchParser, iter_batches
+from sseflow.arrow import BatchParser, aiter_batches, iter_batches
 
 STREAM = b"event: a\ndata: x\nid: 1\n\ndata: y\nretry: 5\n\r\ndata: z\nid: 2\n\n"
 
@@ -154,6 +156,26 @@ def test_close_then_feed() -> None:
 def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         BatchParser(**kwargs)
+
+
+def test_a_wrong_source_is_refused_naming_the_reader_and_what_to_pass(tmp_path: Path) -> None:
+    path = tmp_path / "s.sse"
+    path.write_bytes(b"data: x\n\n")
+    with pytest.raises(
+        TypeError, match=r"^iter_batches\(\) expects .* got pathlib.\w+Path: open\("
+    ):
+        iter_batches(path)
+    with pytest.raises(TypeError, match=r"not be a str: pass \[text.encode\(\)\] .* open\(path"):
+        iter_batches(str(path))
+    sync = r": use iter_batches\(\) for a sync source$"
+    with pytest.raises(TypeError, match=r"^aiter_batches\(\) expects .* got list" + sync):
+        aiter_batches([b"data: x\n\n"])
+    with path.open("rb") as file, pytest.raises(TypeError, match=r"got io.BufferedReader" + sync):
+        aiter_batches(file)
+    with pytest.raises(TypeError, match=r"got io.BytesIO" + sync):
+        aiter_batches(io.BytesIO(b""))
+    with pytest.raises(TypeError, match=r"not be a bytes: pass \[data\] or io.BytesIO"):
+        aiter_batches(b"data: x\n\n")
 
 
 def test_feed_types() -> None:

@@ -65,7 +65,12 @@ class TextReader:
 # -- raised at once or while reading, after the events before it ------------------------------
 
 SYNC_SOURCES: list[Bad] = [
-    Bad("str", read(lambda: "data: a\n\n"), TypeError, ("not be a str", "[data]")),
+    Bad(
+        "str",
+        read(lambda: "data: a\n\n"),
+        TypeError,
+        ("not be a str", "[text.encode()]", "open(path"),
+    ),
     Bad("bytes", read(lambda: A), TypeError, ("not be a bytes", "io.BytesIO(data)")),
     Bad("bytearray", read(lambda: bytearray(A)), TypeError, ("not be a bytearray",)),
     Bad("memoryview", read(lambda: memoryview(A)), TypeError, ("not be a memoryview",)),

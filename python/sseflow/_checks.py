@@ -84,7 +84,12 @@ def check_chunk_size(chunk_size: object) -> None:
 
 def check_source(source: object) -> None:
     """Refuses a single buffer or string given where a source of chunks belongs."""
-    if isinstance(source, str | bytes | bytearray | memoryview):
+    if isinstance(source, str):
+        raise TypeError(
+            "the source must give chunks of bytes, not be a str: pass [text.encode()] for "
+            "the text of a stream, or open(path, 'rb') for a file"
+        )
+    if isinstance(source, bytes | bytearray | memoryview):
         raise TypeError(
             f"the source must give chunks of bytes, not be a {type(source).__name__}: "
             "pass [data] or io.BytesIO(data) for one buffer"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import os
 import sys
 from collections.abc import (
     AsyncGenerator,
@@ -141,8 +142,11 @@ def iter_events(
     return _iter_events(chunks, raise_on_truncated, new_parser(parser_factory), text_hint)
 
 
-def _sync_chunks(source: Source, chunk_size: int) -> tuple[Iterator[Buffer], str | None]:
+def _sync_chunks(
+    source: Source, chunk_size: int, caller: str = "iter_events"
+) -> tuple[Iterator[Buffer], str | None]:
     """The chunks of a checked sync source, and the hint to add to the error for a text chunk.
+    ``caller`` is the function named in the error.
 
     Raises:
         TypeError: ``source`` is not iterable.
@@ -153,8 +157,10 @@ def _sync_chunks(source: Source, chunk_size: int) -> tuple[Iterator[Buffer], str
     try:
         return iter(source), None
     except TypeError as error:
+        path = ": open(path, 'rb') for a file" if isinstance(source, os.PathLike) else ""
         raise TypeError(
-            f"iter_events() expects an iterable of bytes or a binary file, got {type_name(source)}"
+            f"{caller}() expects an iterable of bytes or a binary file, "
+            f"got {type_name(source)}{path}"
         ) from error
 
 

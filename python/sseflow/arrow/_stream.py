@@ -22,15 +22,18 @@ import io
 import os
 import stat
 import sys
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
+from sseflow._checks import check_source, type_name
 from sseflow.arrow._errors import JSONDataError
 from sseflow.arrow._native import BatchParser, RecordBatch, Schema, export_stream
 from sseflow.errors import LimitExceeded
 from sseflow.stream import (
     DEFAULT_CHUNK_SIZE,
     ParserFactory,
+    SupportsAsyncRead,
+    SupportsRead,
     _check_arguments,
     _finish,
     _hinted,
@@ -240,7 +243,7 @@ def _sync_batches(
             ),
         )
     _check_arguments(source, chunk_size, factory)
-    chunks, text_hint = _sync_chunks(source, chunk_size)
+    chunks, text_hint = _sync_chunks(source, chunk_size, "iter_batches")
     reader = cast("BatchParser | _Waiting", factory())
     if text_hint is not None:
         chunks = _binary(chunks, reader, text_hint)
@@ -348,6 +351,17 @@ def _async_batches(
             parser_factory=factory,
         )
     else:
+        if isinstance(source, io.IOBase) or not isinstance(
+            source, SupportsAsyncRead | AsyncIterable
+        ):
+            check_source(source)  # a buffer, a str: the message that says what to pass
+            requests = _is_instance(source, "requests", "Response")
+            sync_source = isinstance(source, SupportsRead | Iterable) or requests
+            sync = ": use iter_batches() for a sync source" if sync_source else ""
+            raise TypeError(
+                "aiter_batches() expects an async iterable of bytes, an async reader or an "
+                f"async client's response, got {type_name(source)}{sync}"
+            )
         events = aiter_events(
             source,
             chunk_size=chunk_size,
