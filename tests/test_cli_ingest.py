@@ -55,6 +55,45 @@ def test_file_to_parquet_with_an_inferred_schema(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_an_arrow_file_of_many_batches_holds_them_all(tmp_path: Path) -> None:
+    # Each batch has dictionaries of its own, which an IPC file cannot hold.
+    first, second = tmp_path / "a.sse", tmp_path / "b.sse"
+    first.write_bytes(encode('{"n": 1}', event="x", id="1") + encode('{"n": 2}', event="y", id="2"))
+    second.write_bytes(encode('{"n": 3}', event="y") + encode('{"n": 4}', event="z", id="4"))
+    sources = (str(first), str(second), "--batch-rows", "1")
+    parquet, arrow = tmp_path / "out.parquet", tmp_path / "out.arrow"
+    for out in (parquet, arrow):
+        result = ingest(*sources, "--to", str(out), "--schema", "infer")
+        assert result.returncode == 0, result.stderr
+        assert "wrote 4 events in 4 batches" in result.stderr
+    with pa.ipc.open_file(arrow) as reader:
+        assert reader.num_record_batches == 4
+        table = reader.read_all()
+    for name in ("event", "id", "stream"):
+        assert table.schema.field(name).type == pa.utf8()
+    assert table.to_pylist() == pq.read_table(parquet).to_pylist()
+    assert table.column("id").to_pylist() == ["1", "2", "", "4"]
+
+
+@pytest.mark.parametrize("data", ["not json", '{"a": {}}'])
+def test_a_struct_with_no_fields_is_refused_for_parquet_with_a_clear_error(
+    tmp_path: Path, data: str
+) -> None:
+    source = tmp_path / "s.sse"
+    source.write_bytes(encode(data))
+    out = tmp_path / "out.parquet"
+    result = ingest(str(source), "--to", str(out), "--schema", "infer")
+    assert result.returncode == 1
+    where = "json" if data == "not json" else "json.a"
+    assert f"Parquet cannot hold a struct with no fields, as {where} is" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    lines = tmp_path / "out.ndjson"  # which holds one
+    result = ingest(str(source), "--to", str(lines), "--schema", "infer")
+    assert result.returncode == 0, result.stderr
+    assert "wrote 1 event in 1 batch" in result.stderr
+
+
 def test_stdin_and_files_to_arrow_and_ndjson(tmp_path: Path) -> None:
     arrow = tmp_path / "out.arrow"
     result = ingest("-", "--to", str(arrow), input=TOKENS.decode())

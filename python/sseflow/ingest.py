@@ -108,23 +108,65 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
+class Unwritable(Exception):
+    """The batches' schema is one the output format cannot hold."""
+
+
+def _empty_struct(name: str, kind: Any) -> str | None:
+    """The path of the first struct with no fields in ``kind`` (a column ``name``), if any."""
+    import pyarrow as pa
+
+    if pa.types.is_struct(kind):
+        if kind.num_fields == 0:
+            return name
+        found = (_empty_struct(f"{name}.{field.name}", field.type) for field in kind)
+        return next((path for path in found if path is not None), None)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return _empty_struct(f"{name}[]", kind.value_type)
+    return None
+
+
 class _Pyarrow:
-    """A Parquet or Arrow IPC file, written through pyarrow one batch at a time."""
+    """A Parquet or Arrow IPC file, written through pyarrow one batch at a time.
+
+    Each batch has dictionaries of its own (``event``, ``id``, ``stream``), which
+    Parquet takes; an IPC file holds one dictionary per column for the whole file, so
+    there those columns are written as plain strings (a dictionary unified across the
+    file would hold every ID of the stream in memory)."""
 
     def __init__(self, path: str, schema: Schema, parquet: bool) -> None:
         import pyarrow as pa
 
         self._pa = pa
         target = pa.schema(schema)
+        self._cast: Any = None
         if parquet:
             import pyarrow.parquet as pq
 
+            for field in target:
+                empty = _empty_struct(field.name, field.type)
+                if empty is not None:
+                    raise Unwritable(
+                        f"{path}: Parquet cannot hold a struct with no fields, as {empty} is "
+                        "(--schema infer gives one when the first batch holds no JSON object "
+                        "there): give --schema FILE, or write .arrow or .ndjson"
+                    )
             self._writer: Any = pq.ParquetWriter(path, target)
         else:
-            self._writer = pa.ipc.new_file(path, target)
+            plain = [
+                field.with_type(field.type.value_type)
+                if pa.types.is_dictionary(field.type)
+                else field
+                for field in target
+            ]
+            self._cast = pa.schema(plain, metadata=target.metadata)
+            self._writer = pa.ipc.new_file(path, self._cast)
 
     def write(self, batch: RecordBatch) -> None:
-        self._writer.write_batch(self._pa.record_batch(batch))
+        arrays = self._pa.record_batch(batch)
+        if self._cast is not None:
+            arrays = arrays.cast(self._cast)
+        self._writer.write_batch(arrays)
 
     def close(self) -> None:
         self._writer.close()
@@ -182,8 +224,8 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr)
         seconds = time.monotonic() - self.start
         return (
-            f"sseflow: wrote {self.events:,} events in {self.batches:,} "
-            f"batch{'' if self.batches == 1 else 'es'} to {out} "
+            f"sseflow: wrote {self.events:,} event{'' if self.events == 1 else 's'} in "
+            f"{self.batches:,} batch{'' if self.batches == 1 else 'es'} to {out} "
             f"({self.bytes / 1e6:,.1f} MB read in {seconds:.2f} s, "
             f"{self.events / max(seconds, 1e-9):,.0f} events/s)"
         )
@@ -372,7 +414,7 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
     try:
         with INTERRUPT:
             return _ingest(args)
-    except (ConnectionFailed, RetriesExhausted, JSONDataError) as error:
+    except (ConnectionFailed, RetriesExhausted, JSONDataError, Unwritable) as error:
         print(f"sseflow: {error}", file=sys.stderr)
         return 1
 
