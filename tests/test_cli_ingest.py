@@ -298,6 +298,8 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
         (("--to", "out.csv"), "--to must end in .parquet, .arrow or .ndjson", 2),
         (("--to", "{tmp}/o.parquet", "--schema", "{tmp}/missing.json"), "No such file", 2),
         (("--to", "o.ndjson", "--decode-threads", "-1"), "--decode-threads must be 0 or more", 2),
+        (("--to", "o.ndjson", "--events", "a"), "--events is about decoding the data as JSON", 2),
+        (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str, status: int) -> None:

@@ -385,6 +385,10 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
         command_parser.error(f"--to must end in .parquet, .arrow or .ndjson, got {args.to!r}")
     if args.decode_threads < 0:
         command_parser.error(f"--decode-threads must be 0 or more, got {args.decode_threads}")
+    if args.schema is None and (args.events is not None or args.on_error != "null"):
+        # They say how the JSON is decoded, which only --schema asks for.
+        given = "--events" if args.events is not None else "--on-error"
+        command_parser.error(f"{given} is about decoding the data as JSON: give --schema too")
     try:
         import sseflow.arrow  # noqa: F401
     except ImportError as error:
