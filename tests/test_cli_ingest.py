@@ -299,6 +299,16 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
         (("--to", "{tmp}/o.parquet", "--schema", "{tmp}/missing.json"), "No such file", 2),
         (("--to", "o.ndjson", "--decode-threads", "-1"), "--decode-threads must be 0 or more", 2),
         (("--to", "o.ndjson", "--events", "a"), "--events is about decoding the data as JSON", 2),
+        (
+            (
+                "--to",
+                "{tmp}/no/o.parquet",
+            ),
+            "there is no directory '{tmp}/no'",
+            2,
+        ),
+        (("--to", "o.ndjson", "--batch-rows", "0"), "--batch-rows must be 1 or more, got 0", 2),
+        (("--to", "o.ndjson", "--max-retries", "-1"), "--max-retries must be 0 or more", 2),
         (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
     ],
 )
@@ -307,7 +317,20 @@ def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str, statu
     source.write_bytes(TOKENS)
     result = ingest(str(source), *(a.format(tmp=tmp_path) for a in args))
     assert result.returncode == status
-    assert message in result.stderr
+    assert message.format(tmp=tmp_path) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_output_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    for suffix in (".parquet", ".arrow", ".ndjson"):
+        out = tmp_path / f"taken{suffix}"
+        out.mkdir()  # a directory where the file would be
+        result = ingest(str(source), "--to", str(out))
+        assert result.returncode == 2, result.stderr
+        assert f"sseflow: cannot write {out}: " in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_a_url_that_is_not_an_event_stream(tmp_path: Path) -> None:

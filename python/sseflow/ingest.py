@@ -112,6 +112,17 @@ class Unwritable(Exception):
     """The batches' schema is one the output format cannot hold."""
 
 
+class CannotWrite(Exception):
+    """The output file cannot be made."""
+
+
+def _created(path: str, make: Callable[[], T]) -> T:
+    try:
+        return make()
+    except OSError as error:
+        raise CannotWrite(f"cannot write {path}: {error.strerror or error}") from error
+
+
 def _empty_struct(name: str, kind: Any) -> str | None:
     """The path of the first struct with no fields in ``kind`` (a column ``name``), if any."""
     import pyarrow as pa
@@ -151,7 +162,7 @@ class _Pyarrow:
                         "(--schema infer gives one when the first batch holds no JSON object "
                         "there): give --schema FILE, or write .arrow or .ndjson"
                     )
-            self._writer: Any = pq.ParquetWriter(path, target)
+            self._writer: Any = _created(path, lambda: pq.ParquetWriter(path, target))
         else:
             plain = [
                 field.with_type(field.type.value_type)
@@ -160,7 +171,7 @@ class _Pyarrow:
                 for field in target
             ]
             self._cast = pa.schema(plain, metadata=target.metadata)
-            self._writer = pa.ipc.new_file(path, self._cast)
+            self._writer = _created(path, lambda: pa.ipc.new_file(path, self._cast))
 
     def write(self, batch: RecordBatch) -> None:
         arrays = self._pa.record_batch(batch)
@@ -176,7 +187,7 @@ class _JsonLines:
     """An NDJSON file: one object per event, written natively (no pyarrow needed)."""
 
     def __init__(self, path: str) -> None:
-        self._file: IO[bytes] = open(path, "wb")  # noqa: SIM115 (closed by close())
+        self._file: IO[bytes] = _created(path, lambda: open(path, "wb"))  # noqa: SIM115
 
     def write(self, batch: RecordBatch) -> None:
         self._file.write(batch.to_json_lines())
@@ -385,6 +396,14 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
         command_parser.error(f"--to must end in .parquet, .arrow or .ndjson, got {args.to!r}")
     if args.decode_threads < 0:
         command_parser.error(f"--decode-threads must be 0 or more, got {args.decode_threads}")
+    folder = Path(args.to).parent
+    if not folder.is_dir():
+        # Checked before any stream is read: the file is made at the first batch.
+        command_parser.error(f"--to {args.to}: there is no directory {str(folder)!r}")
+    if args.batch_rows < 1:
+        command_parser.error(f"--batch-rows must be 1 or more, got {args.batch_rows}")
+    if args.max_retries is not None and args.max_retries < 0:
+        command_parser.error(f"--max-retries must be 0 or more, got {args.max_retries}")
     if args.schema is None and (args.events is not None or args.on_error != "null"):
         # They say how the JSON is decoded, which only --schema asks for.
         given = "--events" if args.events is not None else "--on-error"
@@ -421,6 +440,9 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
     except (ConnectionFailed, RetriesExhausted, JSONDataError, Unwritable) as error:
         print(f"sseflow: {error}", file=sys.stderr)
         return 1
+    except CannotWrite as error:
+        print(f"sseflow: {error}", file=sys.stderr)
+        return 2
 
 
 def _ingest(args: argparse.Namespace) -> int:
