@@ -283,8 +283,12 @@ impl Json {
             .map_err(|error| cannot(error.to_string()))?;
         let kind = DataType::Struct(schema.fields().clone());
         // A type arrow-json infers but that does not hold them all: for `1`
-        // and `[2]`, a list of numbers, which `1` does not fill.
+        // and `[2]`, a list of numbers, which `1` does not fill. They are
+        // decoded together, and only if that fails one by one, to name one.
         let coerce = self.options.scalars_to_strings.unwrap_or(true);
+        if holds_all(&kind, coerce, sample.iter().map(|&row| batch.data(row)))? {
+            return self.settle_as(kind, coerce);
+        }
         let mut checker = Checker::new(kind.clone(), coerce)?;
         for &row in &sample {
             if let Some(problem) = checker.check(&batch.data(row))? {
@@ -481,6 +485,21 @@ fn decoder(kind: DataType, rows: usize, coerce: bool) -> Result<Decoder, ArrowEr
         .with_coerce_primitive(coerce)
         .with_decoder_factory(Arc::new(Corrections))
         .build_decoder()
+}
+
+/// Whether every one of `objects` (each one JSON object) fits `kind`.
+fn holds_all<'a>(
+    kind: &DataType,
+    coerce: bool,
+    objects: impl ExactSizeIterator<Item = Cow<'a, [u8]>>,
+) -> Result<bool, ArrowError> {
+    let mut decoder = decoder(kind.clone(), objects.len().max(1), coerce)?;
+    for data in objects {
+        if decoder.decode(&data).is_err() {
+            return Ok(false);
+        }
+    }
+    Ok(decoder.flush().is_ok())
 }
 
 fn flush(decoder: &mut Decoder) -> Result<ArrayRef, ArrowError> {
