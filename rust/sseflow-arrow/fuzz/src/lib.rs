@@ -78,7 +78,8 @@ fn schema(pick: u8) -> Fields {
 
 /// A batch of rows (the input after two bytes, split at line feeds, as UTF-8
 /// with bad bytes replaced) of the type byte 0 picks, in batches of 1 to 4
-/// rows, raising or not, as `large_utf8` or not (byte 1): the direct decoder
+/// rows, raising or not, as `large_utf8` or not, numbers and booleans filling
+/// string fields or not (byte 1): the direct decoder
 /// gives arrow-json's columns, or its error.
 pub fn direct_json(input: &[u8]) {
     let [pick, flags, text @ ..] = input else {
@@ -90,6 +91,7 @@ pub fn direct_json(input: &[u8]) {
         batch_rows: 1 + usize::from(flags % 4),
         raise: flags & 4 != 0,
         large: flags & 8 != 0,
+        coerce: flags & 16 != 0,
     };
     let fields = schema(*pick);
     if let Some(difference) = direct_differs(&fields, &rows, setup) {

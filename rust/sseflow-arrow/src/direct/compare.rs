@@ -9,7 +9,8 @@ use arrow_schema::Fields;
 use std::sync::Arc;
 
 /// How one batch of `rows` (the `data` column) is decoded as `fields`: in
-/// batches of `batch_rows` rows, raising or not, in `large_utf8` or not.
+/// batches of `batch_rows` rows, raising or not, in `large_utf8` or not,
+/// numbers and booleans filling string fields or not.
 #[derive(Clone, Copy, Debug)]
 pub struct Setup {
     /// The decoder's rows before a flush.
@@ -18,6 +19,9 @@ pub struct Setup {
     pub raise: bool,
     /// Whether the `data` column is `large_utf8`.
     pub large: bool,
+    /// Whether a number or boolean fills a string field as its text
+    /// (`JsonOptions::scalars_to_strings`).
+    pub coerce: bool,
 }
 
 /// How the direct decoder and arrow-json alone differ on `rows`, decoding them
@@ -45,7 +49,7 @@ fn json(fields: &Fields, setup: Setup) -> Json {
         } else {
             OnError::Null
         },
-        scalars_to_strings: None,
+        scalars_to_strings: Some(setup.coerce),
     };
     Json::new(options, setup.batch_rows.max(1)).expect("a decoder of the type")
 }

@@ -330,7 +330,7 @@ fn data(fields: &Fields) -> impl Strategy<Value = String> {
     })
 }
 
-fn case() -> impl Strategy<Value = (Fields, Vec<String>, usize, bool, bool)> {
+fn case() -> impl Strategy<Value = (Fields, Vec<String>, usize, bool, bool, bool)> {
     top().prop_flat_map(|fields| {
         let rows = prop::collection::vec(data(&fields), 1..8);
         (
@@ -339,6 +339,7 @@ fn case() -> impl Strategy<Value = (Fields, Vec<String>, usize, bool, bool)> {
             1usize..4,
             any::<bool>(),
             prop::bool::weighted(0.2),
+            any::<bool>(),
         )
     })
 }
@@ -352,26 +353,30 @@ fn compare(cases: u32) -> usize {
         ..Config::default()
     });
     let taken = std::cell::Cell::new(0);
-    let outcome = runner.run(&case(), |(fields, rows, batch_rows, large, raise)| {
-        let kind = DataType::Struct(fields.clone());
-        if let Some(mut direct) = super::Direct::new(&kind) {
-            let rows = rows.iter().map(String::as_str);
-            let read = rows.filter(|&row| direct.decode(std::iter::once(row)).is_some());
-            taken.set(taken.get() + read.count());
-        }
-        let setup = Setup {
-            batch_rows,
-            raise,
-            large,
-        };
-        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-        match direct_differs(&fields, &rows, setup) {
-            Some(difference) => Err(TestCaseError::fail(format!(
-                "{kind}, rows {rows:?}: {difference}"
-            ))),
-            None => Ok(()),
-        }
-    });
+    let outcome = runner.run(
+        &case(),
+        |(fields, rows, batch_rows, large, raise, coerce)| {
+            let kind = DataType::Struct(fields.clone());
+            if let Some(mut direct) = super::Direct::new(&kind) {
+                let rows = rows.iter().map(String::as_str);
+                let read = rows.filter(|&row| direct.decode(std::iter::once(row)).is_some());
+                taken.set(taken.get() + read.count());
+            }
+            let setup = Setup {
+                batch_rows,
+                raise,
+                large,
+                coerce,
+            };
+            let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+            match direct_differs(&fields, &rows, setup) {
+                Some(difference) => Err(TestCaseError::fail(format!(
+                    "{kind}, rows {rows:?}: {difference}"
+                ))),
+                None => Ok(()),
+            }
+        },
+    );
     if let Err(error) = outcome {
         panic!("{error}");
     }
@@ -509,6 +514,7 @@ fn the_benchmarks_events_are_read_directly() {
             batch_rows: 64,
             raise: false,
             large: false,
+            coerce: false,
         };
         assert_eq!(direct_differs(&fields, &rows, setup), None, "{kind}");
     }
@@ -536,6 +542,7 @@ fn numbers_round_as_arrow_json_rounds_them() {
         batch_rows: 1 << 16,
         raise: false,
         large: false,
+        coerce: false,
     };
     for round in 0..12 {
         let rows: Vec<String> = (0..20_000)
@@ -607,6 +614,7 @@ fn long_strings_read_in_pieces() {
         batch_rows: 64,
         raise: false,
         large: false,
+        coerce: false,
     };
     for piece in [
         "é",
