@@ -393,7 +393,8 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
     """Runs ``sseflow ingest``; returns the exit status."""
     suffix = Path(args.to).suffix.lower()
     if suffix not in FORMATS:
-        command_parser.error(f"--to must end in .parquet, .arrow or .ndjson, got {args.to!r}")
+        formats = ".parquet, .arrow or .ndjson (or .jsonl)"
+        command_parser.error(f"--to must end in {formats}, got {args.to!r}")
     if args.decode_threads < 0:
         command_parser.error(f"--decode-threads must be 0 or more, got {args.decode_threads}")
     folder = Path(args.to).parent
