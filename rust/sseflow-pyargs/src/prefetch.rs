@@ -22,7 +22,7 @@ const MOST: usize = 32 * 1024;
 /// The size of a cache line on the CPUs this runs on.
 const LINE: usize = 64;
 
-/// Asks the CPU to bring `bytes` (their first [`MOST`]) into its caches. A
+/// Asks the CPU to bring `bytes` (their first 32 KiB) into its caches. A
 /// hint: it neither reads them nor can fault, and does nothing elsewhere than
 /// on x86-64.
 #[inline]
