@@ -151,11 +151,24 @@ def test_close_then_feed() -> None:
         ({"json_schema": pa.int64()}, TypeError, "must be a schema or a struct type"),
         ({"json_schema": "infer", "on_error": "skip"}, ValueError, "on_error must be"),
         ({"json_schema": "infer", "json_events": "message"}, TypeError, "json_events must"),
+        # Checked without a schema too, where they change nothing.
+        ({"on_error": "skip"}, ValueError, "on_error must be"),
+        ({"json_events": "message"}, TypeError, "json_events must"),
+        ({"infer_rows": 0}, ValueError, "infer_rows must be at least 1"),
+        ({"json_scalars_to_strings": 1}, TypeError, "json_scalars_to_strings must be a bool"),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         BatchParser(**kwargs)
+
+
+def test_json_options_without_a_schema_change_nothing() -> None:
+    """What a configuration may pass with the schema switched off."""
+    parser = BatchParser(json_events=["message"], on_error="raise", infer_rows=5)
+    parser.feed(b"data: not json\n\n")
+    parser.close()
+    assert [batch.column_names for batch in parser] == [["event", "data", "id", "retry"]]
 
 
 def test_a_wrong_source_is_refused_naming_the_reader_and_what_to_pass(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 /// With ``json_scalars_to_strings=True`` a number or boolean fills a string
 /// field as its JSON text (``1.50`` as ``"1.50"``); by default (``None``) only
 /// an inferred type does so, since arrow-json infers a string for a field
-/// whose values mix them with strings.
+/// whose values mix them with strings. The options of the JSON decoding are
+/// checked whether or not ``json_schema`` is given.
 /// ``default_event`` is the type of an event whose block set none, as in
 /// :class:`sseflow.Parser`; with ``None`` such a row's ``event`` is null.
 ///
@@ -209,17 +210,19 @@ impl PyBatchParser {
                 options.decode_threads
             )));
         }
+        let rows = args::positive_or("infer_rows", infer_rows, 1000)?;
+        let json = JsonOptions {
+            schema: JsonSchema::Infer { rows },
+            events: events_arg(json_events)?,
+            on_error: on_error_arg(on_error)?,
+            scalars_to_strings: json_scalars_to_strings
+                .filter(|v| !v.is_none())
+                .map(|v| options::flag("json_scalars_to_strings", Some(v)))
+                .transpose()?,
+        };
         if let Some(schema) = json_schema.filter(|v| !v.is_none()) {
-            let rows = args::positive_or("infer_rows", infer_rows, 1000)?;
-            options.json = Some(JsonOptions {
-                schema: json_type(schema, rows)?,
-                events: events_arg(json_events)?,
-                on_error: on_error_arg(on_error)?,
-                scalars_to_strings: json_scalars_to_strings
-                    .filter(|v| !v.is_none())
-                    .map(|v| options::flag("json_scalars_to_strings", Some(v)))
-                    .transpose()?,
-            });
+            let schema = json_type(schema, rows)?;
+            options.json = Some(JsonOptions { schema, ..json });
         }
         let config = Config::default()
             .max_line_size(options::limit("max_line_size", max_line_size)?)
