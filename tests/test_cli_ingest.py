@@ -292,6 +292,50 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
         assert pq.read_table(out).column("data").to_pylist() == ["hello", "world"]
 
 
+def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) -> None:
+    """Each event reaches the file within about a second, not when the next one comes."""
+
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("first"))
+        time.sleep(0.3)  # within the second after the first batch: not cut at once
+        conn.write(encode("second") + encode("third"))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        url = server.route("/s", route)
+        out = tmp_path / "live.ndjson"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(out)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+
+            def rows() -> list[str]:
+                lines = out.read_text().splitlines() if out.exists() else []
+                return [json.loads(line)["data"] for line in lines]
+
+            assert server.wait_for(lambda: len(rows()) == 3, timeout=10), rows()
+            assert process.poll() is None  # still following the stream
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=20)
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        assert rows() == ["first", "second", "third"]
+        assert "wrote 3 events in 2 batches" in stderr
+
+
+def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
+    source = tmp_path / "comments.sse"
+    source.write_bytes(b": keep-alive\n" * 100_000)
+    result = ingest(str(source), "--to", str(tmp_path / "out.ndjson"))
+    assert result.returncode == 0, result.stderr
+    assert "wrote 0 events in 0 batches" in result.stderr
+    assert "(1.3 MB read in" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message", "status"),
     [

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -26,8 +27,9 @@ T = TypeVar("T")
 FORMATS = {".parquet": "Parquet", ".arrow": "Arrow IPC", ".ndjson": "NDJSON", ".jsonl": "NDJSON"}
 
 LIVE_FLUSH_SECONDS = 1.0
-"""A live stream's events are cut into a batch when they arrive this long after the last
-cut (and at the end, or on Ctrl-C), so that a slow stream reaches the file as it goes."""
+"""A live stream's events are cut into a batch at most this long after they arrive (at
+once when the last cut was this long before), so that a slow stream reaches the file as
+it goes, its last events too while the server is silent."""
 
 
 DEFAULT_DECODE_THREADS = max(0, min(4, (os.cpu_count() or 1) - 1))
@@ -191,6 +193,8 @@ class _JsonLines:
 
     def write(self, batch: RecordBatch) -> None:
         self._file.write(batch.to_json_lines())
+        # Whole lines reach the file batch by batch, for a reader following it.
+        self._file.flush()
 
     def close(self) -> None:
         self._file.close()
@@ -371,19 +375,27 @@ def _url_batches(
     url: str, parser: BatchParser, args: argparse.Namespace, ingested: _Source
 ) -> Iterator[RecordBatch]:
     from sseflow import EventSource, encode
+    from sseflow._arrivals import Arrivals, Ended
     from sseflow.cli import _headers
 
     headers = _headers(args.header, args.command_parser)
-    last_flush = -LIVE_FLUSH_SECONDS  # the first event is written at once
-    with EventSource(url, headers=headers, max_retries=args.max_retries) as source:
-        events = iter(source)
-        while (event := INTERRUPT.read(lambda: next(events, None))) is not None:
-            wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
-            ingested.read += len(wire)
-            parser.feed(wire)
-            if time.monotonic() - last_flush >= LIVE_FLUSH_SECONDS:
+    last_cut = -LIVE_FLUSH_SECONDS  # the first event is written at once
+    source = EventSource(url, headers=headers, max_retries=args.max_retries)
+    with Arrivals(source) as arrivals:
+        while True:
+            wait = None
+            if parser.pending_rows:
+                wait = max(0.0, last_cut + LIVE_FLUSH_SECONDS - time.monotonic())
+            event = INTERRUPT.read(partial(arrivals.next, wait))
+            if isinstance(event, Ended):
+                break
+            if event is not None:  # else the wait ran out
+                wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
+                ingested.read += len(wire)
+                parser.feed(wire)
+            if parser.pending_rows and time.monotonic() - last_cut >= LIVE_FLUSH_SECONDS:
                 parser.flush()
-                last_flush = time.monotonic()
+                last_cut = time.monotonic()
             yield from parser
     parser.close()
     yield from parser
@@ -482,9 +494,11 @@ def _ingest(args: argparse.Namespace) -> int:
             except KeyboardInterrupt:
                 for batch in source.finish():
                     write(batch, read_before + source.read)
+                progress.bytes = read_before + source.read
                 print(progress.summary(args.to), file=sys.stderr)
                 return 130
             read_before += source.read
+            progress.bytes = read_before  # with no batch since the last, or none at all
             if source.parser.truncated:
                 truncated.append(name)
         if writer is None:
