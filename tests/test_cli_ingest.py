@@ -268,6 +268,24 @@ def test_live_url_followed_across_a_drop(tmp_path: Path) -> None:
         assert all(r.headers["x-token"] == "t" for r in requests)
 
 
+def following(url: str, out: Path) -> subprocess.Popen[str]:
+    """``sseflow ingest URL --to OUT``, started: it follows the stream until interrupted."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def interrupted(process: subprocess.Popen[str]) -> str:
+    """Ctrl-C to ``process``, which must then end as Ctrl-C ends it; its stderr."""
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    return stderr
+
+
 def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
     def route(conn: Conn) -> None:
         conn.start()
@@ -277,18 +295,11 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
     with SSEServer() as server:
         url = server.route("/s", route)
         out = tmp_path / "live.parquet"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(out)],
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = following(url, out)
         assert server.wait_for(lambda: len(server.requests_to("/s")) == 1)
         assert server.wait_for(lambda: out.exists(), timeout=10)  # the first batch is written
         time.sleep(0.5)  # "world", in the same write, is read meanwhile
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=20)
-        assert process.returncode == 130, stderr
-        assert "Traceback" not in stderr
+        interrupted(process)
         assert pq.read_table(out).column("data").to_pylist() == ["hello", "world"]
 
 
@@ -302,27 +313,19 @@ def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) 
         conn.write(encode("second") + encode("third"))
         conn.idle(30)
 
+    def rows() -> list[str]:
+        lines = out.read_text().splitlines() if out.exists() else []
+        return [json.loads(line)["data"] for line in lines]
+
     with SSEServer() as server:
         url = server.route("/s", route)
         out = tmp_path / "live.ndjson"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(out)],
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = following(url, out)
         try:
-
-            def rows() -> list[str]:
-                lines = out.read_text().splitlines() if out.exists() else []
-                return [json.loads(line)["data"] for line in lines]
-
             assert server.wait_for(lambda: len(rows()) == 3, timeout=10), rows()
             assert process.poll() is None  # still following the stream
         finally:
-            process.send_signal(signal.SIGINT)
-            _, stderr = process.communicate(timeout=20)
-        assert process.returncode == 130, stderr
-        assert "Traceback" not in stderr
+            stderr = interrupted(process)
         assert rows() == ["first", "second", "third"]
         assert "wrote 3 events in 2 batches" in stderr
 
