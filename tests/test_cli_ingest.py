@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sse_server import Conn, SSEServer, sequence, static
+from sse_server import Conn, SSEServer, sequence, static, wait_for
 
 from sseflow import encode
 
@@ -328,6 +328,34 @@ def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) 
             stderr = interrupted(process)
         assert rows() == ["first", "second", "third"]
         assert "wrote 3 events in 2 batches" in stderr
+
+
+def test_a_pipe_is_written_as_it_comes(tmp_path: Path) -> None:
+    """``producer | sseflow ingest -``: rows reach the file about a second after they came,
+    while the pipe is still open; at its end, the rest."""
+    out = tmp_path / "piped.ndjson"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sseflow", "ingest", "-", "--to", str(out)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+
+    def rows() -> list[str]:
+        lines = out.read_text().splitlines() if out.exists() else []
+        return [json.loads(line)["data"] for line in lines]
+
+    try:
+        process.stdin.write(encode("a") + encode("b") + b"data: c")
+        process.stdin.flush()
+        # The first two, with no more bytes for a second: cut, though the pipe is open.
+        assert wait_for(lambda: rows() == ["a", "b"], timeout=10), rows()
+        process.stdin.write(b"\n\n" + encode("d"))
+    finally:
+        _, stderr = process.communicate(timeout=20)  # closing the pipe
+    assert process.returncode == 0, stderr
+    assert rows() == ["a", "b", "c", "d"]
+    assert b"wrote 4 events in 2 batches" in stderr
 
 
 def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:

@@ -7,8 +7,11 @@ native module of that package; the command says how to install it when it is mis
 from __future__ import annotations
 
 import argparse
+import io
 import os
+import select
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -349,14 +352,55 @@ def _open(source: str, stack: ExitStack) -> IO[bytes]:
 
 
 def _file_source(source: str, options: dict[str, Any], stack: ExitStack) -> _Source:
-    from sseflow.arrow import iter_batches
+    from sseflow.arrow import BatchParser, iter_batches
 
     file = _open(source, stack)
+    if _is_live(file):
+        parser = BatchParser(**options)
+        ingested = _Source(parser, iter(()))
+        ingested.batches = _pipe_batches(file.fileno(), parser, ingested)
+        return ingested
     counted = _Counted(file)
     stream = iter_batches(counted, **options)
     ingested = _Source(stream.parser, stream)
     counted.on_read = ingested
     return ingested
+
+
+def _is_live(file: IO[bytes]) -> bool:
+    """Whether ``file`` (not decompressed) is a pipe, a socket or a terminal, read as it is
+    written, as ``producer | sseflow ingest -`` is: its rows are cut by time too."""
+    if os.name != "posix" or not isinstance(file, io.BufferedReader):
+        return False
+    mode = os.fstat(file.fileno()).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
+
+
+def _pipe_batches(fd: int, parser: BatchParser, ingested: _Source) -> Iterator[RecordBatch]:
+    """The batches of a pipe's stream, its rows cut at most a second after they came
+    (`select` waits for the next bytes that long), besides by size as a file's are; the
+    first batch is not cut at once, so that an inferred type has the rows a file gives."""
+    from sseflow.stream import DEFAULT_CHUNK_SIZE
+
+    since: float | None = None  # when the rows not cut yet began to wait
+    while True:
+        wait = None if since is None else max(0.0, since + LIVE_FLUSH_SECONDS - time.monotonic())
+        if INTERRUPT.read(partial(select.select, [fd], [], [], wait))[0]:
+            chunk = INTERRUPT.read(partial(os.read, fd, DEFAULT_CHUNK_SIZE))
+            if not chunk:
+                break
+            ingested.read += len(chunk)
+            parser.feed(chunk)
+        if not parser.pending_rows:
+            since = None
+        elif since is None:
+            since = time.monotonic()
+        elif time.monotonic() - since >= LIVE_FLUSH_SECONDS:
+            parser.flush()
+            since = None
+        yield from parser
+    parser.close()
+    yield from parser
 
 
 def _url_source(url: str, options: dict[str, Any], args: argparse.Namespace) -> _Source:
