@@ -286,6 +286,24 @@ def interrupted(process: subprocess.Popen[str]) -> str:
     return stderr
 
 
+def test_a_live_type_is_inferred_from_the_first_second_not_the_first_event(
+    tmp_path: Path,
+) -> None:
+    """A token stream opens with a role, then content: both are fields of the type."""
+    opening = encode(json.dumps({"role": "assistant"}), retry=10)
+    tokens = b"".join(encode(json.dumps({"content": t})) for t in ("He", "llo"))
+    with SSEServer() as server:
+        url = server.route("/s", sequence(static(opening + tokens), static(status=204)))
+        out = tmp_path / "live.parquet"
+        result = ingest(url, "--to", str(out), "--schema", "infer")
+        assert result.returncode == 0, result.stderr
+        assert pq.read_table(out).column("json").to_pylist() == [
+            {"role": "assistant", "content": None},
+            {"role": None, "content": "He"},
+            {"role": None, "content": "llo"},
+        ]
+
+
 def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
     def route(conn: Conn) -> None:
         conn.start()
@@ -309,7 +327,7 @@ def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) 
     def route(conn: Conn) -> None:
         conn.start()
         conn.write(encode("first"))
-        time.sleep(0.3)  # within the second after the first batch: not cut at once
+        time.sleep(1.5)  # "first" is cut alone meanwhile, a second after it came
         conn.write(encode("second") + encode("third"))
         conn.idle(30)
 

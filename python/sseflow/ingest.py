@@ -30,9 +30,9 @@ T = TypeVar("T")
 FORMATS = {".parquet": "Parquet", ".arrow": "Arrow IPC", ".ndjson": "NDJSON", ".jsonl": "NDJSON"}
 
 LIVE_FLUSH_SECONDS = 1.0
-"""A live stream's events are cut into a batch at most this long after they arrive (at
-once when the last cut was this long before), so that a slow stream reaches the file as
-it goes, its last events too while the server is silent."""
+"""A live stream's events (a URL's, a pipe's) are cut into a batch at most this long after
+they arrive, so that a slow stream reaches the file as it goes, its last events too while
+the source is silent."""
 
 
 DEFAULT_DECODE_THREADS = max(0, min(4, (os.cpu_count() or 1) - 1))
@@ -376,36 +376,53 @@ def _is_live(file: IO[bytes]) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
 
 
+class _Cadence:
+    """When a live source's rows are cut: at most :data:`LIVE_FLUSH_SECONDS` after they
+    came, besides by size as a file's are. The first batch too is not cut at once, so that
+    an inferred type gets the rows of the stream's first second, not its first event."""
+
+    def __init__(self, parser: BatchParser) -> None:
+        self._parser = parser
+        self._since: float | None = None  # when the rows not cut yet began to wait
+
+    def wait(self) -> float | None:
+        """How long to wait for more input before the rows are due (``None``: none wait)."""
+        if self._since is None:
+            return None
+        return max(0.0, self._since + LIVE_FLUSH_SECONDS - time.monotonic())
+
+    def cut(self) -> Iterator[RecordBatch]:
+        """After input (or a wait that ran out): the batches ready, the due rows cut."""
+        if not self._parser.pending_rows:
+            self._since = None
+        elif self._since is None:
+            self._since = time.monotonic()
+        elif time.monotonic() - self._since >= LIVE_FLUSH_SECONDS:
+            self._parser.flush()
+            self._since = None
+        return iter(self._parser)
+
+
 def _pipe_batches(fd: int, parser: BatchParser, ingested: _Source) -> Iterator[RecordBatch]:
-    """The batches of a pipe's stream, its rows cut at most a second after they came
-    (`select` waits for the next bytes that long), besides by size as a file's are; the
-    first batch is not cut at once, so that an inferred type has the rows a file gives."""
+    """The batches of a pipe's stream (`select` waits for its next bytes while rows wait)."""
     from sseflow.stream import DEFAULT_CHUNK_SIZE
 
-    since: float | None = None  # when the rows not cut yet began to wait
+    cadence = _Cadence(parser)
     while True:
-        wait = None if since is None else max(0.0, since + LIVE_FLUSH_SECONDS - time.monotonic())
-        if INTERRUPT.read(partial(select.select, [fd], [], [], wait))[0]:
+        if INTERRUPT.read(partial(select.select, [fd], [], [], cadence.wait()))[0]:
             chunk = INTERRUPT.read(partial(os.read, fd, DEFAULT_CHUNK_SIZE))
             if not chunk:
                 break
             ingested.read += len(chunk)
             parser.feed(chunk)
-        if not parser.pending_rows:
-            since = None
-        elif since is None:
-            since = time.monotonic()
-        elif time.monotonic() - since >= LIVE_FLUSH_SECONDS:
-            parser.flush()
-            since = None
-        yield from parser
+        yield from cadence.cut()
     parser.close()
     yield from parser
 
 
 def _url_source(url: str, options: dict[str, Any], args: argparse.Namespace) -> _Source:
     """A live stream, followed by ``EventSource`` (reconnecting); its events are
-    written back to the wire format and parsed into batches, flushed every second."""
+    written back to the wire format and parsed into batches, cut by :class:`_Cadence`."""
     from sseflow.arrow import BatchParser
 
     # A live stream comes slower than one thread decodes it.
@@ -423,24 +440,18 @@ def _url_batches(
     from sseflow.cli import _headers
 
     headers = _headers(args.header, args.command_parser)
-    last_cut = -LIVE_FLUSH_SECONDS  # the first event is written at once
+    cadence = _Cadence(parser)
     source = EventSource(url, headers=headers, max_retries=args.max_retries)
     with Arrivals(source) as arrivals:
         while True:
-            wait = None
-            if parser.pending_rows:
-                wait = max(0.0, last_cut + LIVE_FLUSH_SECONDS - time.monotonic())
-            event = INTERRUPT.read(partial(arrivals.next, wait))
+            event = INTERRUPT.read(partial(arrivals.next, cadence.wait()))
             if isinstance(event, Ended):
                 break
             if event is not None:  # else the wait ran out
                 wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
                 ingested.read += len(wire)
                 parser.feed(wire)
-            if parser.pending_rows and time.monotonic() - last_cut >= LIVE_FLUSH_SECONDS:
-                parser.flush()
-                last_cut = time.monotonic()
-            yield from parser
+            yield from cadence.cut()
     parser.close()
     yield from parser
 
