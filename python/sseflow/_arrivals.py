@@ -60,6 +60,16 @@ class Arrivals:
     ) -> None:
         self.close()
 
+    @property
+    def waiting(self) -> int:
+        """How many items (events, or the end) were read and wait for :meth:`next`."""
+        return self._queue.qsize()
+
+    @property
+    def reading(self) -> bool:
+        """Whether the thread reading the source is still running."""
+        return self._thread.is_alive()
+
     def next(self, timeout: float | None) -> Event | Ended | None:
         """The next event, :data:`ENDED`, or ``None`` if none came within
         ``timeout`` seconds (``None``: no limit). What the source raised is

@@ -1,0 +1,63 @@
+"""``sseflow._arrivals``: the thread that reads a live URL for ``sseflow ingest``, on a real
+server: events in order, at most ``WAITING`` read ahead, errors handed over, a quick close."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sse_server import Conn, SSEServer, sequence, static, wait_for
+
+from sseflow import ConnectionFailed, Event, EventSource, encode
+from sseflow._arrivals import ENDED, WAITING, Arrivals, Ended
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def data(item: Event | Ended | None) -> str:
+    assert isinstance(item, Event), item
+    return item.data
+
+
+def test_events_in_order_then_the_end_and_a_timeout_meanwhile() -> None:
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("a"))
+        time.sleep(0.5)
+        conn.write(encode("b"))
+
+    with SSEServer() as server:
+        url = server.route("/s", sequence(route, static(status=204)))
+        source = EventSource(url)
+        with Arrivals(source) as arrivals:
+            assert data(arrivals.next(5)) == "a"
+            assert arrivals.next(0.05) is None  # "b" is half a second away
+            assert data(arrivals.next(5)) == "b"
+            # The stream ends, then the server answers 204: the source ends.
+            assert arrivals.next(10) is ENDED
+
+
+def test_reading_stops_at_most_waiting_events_ahead_and_close_ends_it() -> None:
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(b"".join(encode(str(n)) for n in range(3 * WAITING)))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        url = server.route("/s", route)
+        arrivals = Arrivals(EventSource(url))
+        assert wait_for(lambda: arrivals.waiting == WAITING)
+        time.sleep(0.2)
+        assert arrivals.waiting == WAITING  # the reader waits for room
+        assert data(arrivals.next(1)) == "0"
+        start = time.monotonic()
+        arrivals.close()
+        assert not arrivals.reading
+        assert time.monotonic() - start < 2
+
+
+def test_a_failed_connection_is_raised_by_next() -> None:
+    with SSEServer() as server:
+        url = server.route("/s", static(b"not found", status=404))
+        with Arrivals(EventSource(url)) as arrivals, pytest.raises(ConnectionFailed):
+            arrivals.next(10)
