@@ -177,6 +177,17 @@ def test_numbers_in_strings_fill_numeric_fields() -> None:
     assert "failed to parse" in got[1]["json_error"]
 
 
+def test_an_unexpected_character_is_named_as_it_is() -> None:
+    """arrow-json shows an unexpected byte as a character: a non-ASCII one's first byte
+    would read as another character (``é`` as ``Ã``)."""
+    got = decode(["é!", "hello"])
+    assert [row["json_error"] for row in got] == [
+        "not JSON: Json error: Encountered unexpected byte 0xC3, the start of a non-ASCII "
+        "character, whilst parsing value",
+        "not JSON: Json error: Encountered unexpected 'h' whilst parsing value",
+    ]
+
+
 def test_only_chosen_event_types_are_decoded() -> None:
     stream = b'event: ping\ndata: ok\n\ndata: {"i": 1}\n\nevent: done\ndata: [DONE]\n\n'
     got = rows(iter_batches([stream], json_schema=SCHEMA, json_events=["message"]))

@@ -565,7 +565,7 @@ impl Checker {
             .decode(data)
             .and_then(|used| current.decode(b"\n").map(|_| used == data.len()));
         let problem = match whole {
-            Err(error) => Some(format!("not JSON: {error}")),
+            Err(error) => Some(format!("not JSON: {}", byte_named(error.to_string()))),
             Ok(true) if current.len() == 1 && !current.has_partial_record() => {
                 match current.flush() {
                     Ok(_) => None,
@@ -578,5 +578,43 @@ impl Checker {
             self.decoder = decoder(self.kind.clone(), 1, self.coerce)?;
         }
         Ok(problem)
+    }
+}
+
+/// arrow-json names the byte it did not expect as a character (`b as char`), so
+/// the first byte of a non-ASCII character comes out as another character
+/// (`é` as `Ã`): such a byte is named by its value instead.
+fn byte_named(message: String) -> String {
+    const SHOWN: &str = "unexpected '";
+    let Some(start) = message.find(SHOWN).map(|at| at + SHOWN.len()) else {
+        return message;
+    };
+    let mut shown = message[start..].chars();
+    match (shown.next(), shown.next()) {
+        (Some(byte @ '\u{80}'..='\u{ff}'), Some('\'')) => format!(
+            "{}byte 0x{:02X}, the start of a non-ASCII character,{}",
+            &message[..start - 1],
+            u32::from(byte),
+            &message[start + byte.len_utf8() + 1..]
+        ),
+        _ => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_named;
+
+    #[test]
+    fn a_non_ascii_byte_is_named_by_its_value() {
+        let named = |message: &str| byte_named(message.to_owned());
+        assert_eq!(
+            named("Json error: Encountered unexpected '\u{c3}' whilst parsing value"),
+            "Json error: Encountered unexpected byte 0xC3, the start of a non-ASCII character, \
+             whilst parsing value"
+        );
+        let ascii = "Json error: Encountered unexpected 'D' whilst parsing value";
+        assert_eq!(named(ascii), ascii);
+        assert_eq!(named("expected { got 1"), "expected { got 1");
     }
 }
