@@ -4,6 +4,7 @@ server: events in order, at most ``WAITING`` read ahead, errors handed over, a q
 from __future__ import annotations
 
 import time
+from contextlib import closing
 
 import pytest
 from sse_server import Conn, SSEServer, sequence, static, wait_for
@@ -29,7 +30,7 @@ def test_events_in_order_then_the_end_and_a_timeout_meanwhile() -> None:
     with SSEServer() as server:
         url = server.route("/s", sequence(route, static(status=204)))
         source = EventSource(url)
-        with Arrivals(source) as arrivals:
+        with closing(Arrivals(source)) as arrivals:
             assert data(arrivals.next(5)) == "a"
             assert arrivals.next(0.05) is None  # "b" is half a second away
             assert data(arrivals.next(5)) == "b"
@@ -59,5 +60,5 @@ def test_reading_stops_at_most_waiting_events_ahead_and_close_ends_it() -> None:
 def test_a_failed_connection_is_raised_by_next() -> None:
     with SSEServer() as server:
         url = server.route("/s", static(b"not found", status=404))
-        with Arrivals(EventSource(url)) as arrivals, pytest.raises(ConnectionFailed):
+        with closing(Arrivals(EventSource(url))) as arrivals, pytest.raises(ConnectionFailed):
             arrivals.next(10)

@@ -8,7 +8,6 @@ import contextlib
 import queue
 import threading
 import time
-from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -36,8 +35,8 @@ class _Failed:
 class Arrivals:
     """The events of ``source``, read on a daemon thread from the moment it is made.
 
-    ``with Arrivals(source) as arrivals``: leaving the block closes ``source``,
-    which wakes the thread's blocked read, and ends the thread.
+    ``with contextlib.closing(Arrivals(source)) as arrivals``: :meth:`close`
+    closes ``source``, which wakes the thread's blocked read, and ends the thread.
     """
 
     def __init__(self, source: EventSource) -> None:
@@ -48,17 +47,6 @@ class Arrivals:
             target=self._read, name="sseflow-ingest-reader", daemon=True
         )
         self._thread.start()
-
-    def __enter__(self) -> Arrivals:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def waiting(self) -> int:

@@ -15,7 +15,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
@@ -442,7 +442,7 @@ def _url_batches(
     headers = _headers(args.header, args.command_parser)
     cadence = _Cadence(parser)
     source = EventSource(url, headers=headers, max_retries=args.max_retries)
-    with Arrivals(source) as arrivals:
+    with closing(Arrivals(source)) as arrivals:
         while True:
             event = INTERRUPT.read(partial(arrivals.next, cadence.wait()))
             if isinstance(event, Ended):
