@@ -348,6 +348,93 @@ def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) 
         assert "wrote 3 events in 2 batches" in stderr
 
 
+def test_live_urls_are_followed_at_once(tmp_path: Path) -> None:
+    """Two streams that never end: each one's events reach the file as they come, named by
+    its URL in the ``stream`` column (before 2026-12-03 the second waited for the first's
+    end, which never came)."""
+
+    def live(name: str) -> Callable[[Conn], None]:
+        def route(conn: Conn) -> None:
+            conn.start()
+            for n in range(3):
+                conn.write(encode(f"{name}{n}", id=str(n)))
+                time.sleep(0.2)
+            conn.idle(30)
+
+        return route
+
+    def rows() -> list[dict[str, str]]:
+        lines = out.read_text().splitlines() if out.exists() else []
+        return [json.loads(line) for line in lines]
+
+    with SSEServer() as server:
+        first, second = server.route("/a", live("a")), server.route("/b", live("b"))
+        out = tmp_path / "live.ndjson"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sseflow", "ingest", first, second, "--to", str(out)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.wait_for(lambda: len(rows()) == 6, timeout=10), rows()
+        finally:
+            stderr = interrupted(process)
+    got = rows()
+    assert [row["data"] for row in got if row["stream"] == first] == ["a0", "a1", "a2"]
+    assert [row["data"] for row in got if row["stream"] == second] == ["b0", "b1", "b2"]
+    assert all(row["id"] == row["data"][1] for row in got)  # each stream's own last ID
+    assert "wrote 6 events" in stderr
+
+
+def test_live_urls_decode_into_the_type_the_first_to_come_infers(tmp_path: Path) -> None:
+    """With --schema infer, the URL whose events come first infers the type from its first
+    second; the other's events wait for it, then decode into it (an unknown field is
+    dropped, a number fills a string field), as a second file's do."""
+
+    def late(conn: Conn) -> None:
+        time.sleep(0.5)  # the other URL's event has come by then
+        conn.start()
+        conn.write(encode(json.dumps({"n": 3, "s": 4, "extra": True})))
+
+    with SSEServer() as server:
+        early = server.route(
+            "/a",
+            sequence(
+                static(encode(json.dumps({"n": 1, "s": "x"})) + encode("[DONE]")),
+                static(status=204),
+            ),
+        )
+        later = server.route("/b", sequence(late, static(status=204)))
+        out = tmp_path / "both.parquet"
+        result = ingest(later, early, "--to", str(out), "--schema", "infer")
+        assert result.returncode == 0, result.stderr
+    table = pq.read_table(out)
+    assert table.schema.field("json").type == pa.struct([("n", pa.int64()), ("s", pa.utf8())])
+    rows = table.select(["stream", "data", "json"]).to_pylist()
+    assert [row for row in rows if row["stream"] == early] == [
+        {"stream": early, "data": '{"n": 1, "s": "x"}', "json": {"n": 1, "s": "x"}},
+        {"stream": early, "data": "[DONE]", "json": None},
+    ]
+    assert [row["json"] for row in rows if row["stream"] == later] == [{"n": 3, "s": "4"}]
+
+
+def test_a_url_that_fails_leaves_the_others_going(tmp_path: Path) -> None:
+    with SSEServer() as server:
+        broken = server.route("/gone", static(b"not found", 404, "text/plain"))
+        fine = server.route("/s", sequence(static(encode("a") + encode("b")), static(status=204)))
+        source = tmp_path / "first.sse"
+        source.write_bytes(encode("from a file"))
+        out = tmp_path / "o.parquet"
+        # A URL is followed after the files, wherever it is in the list.
+        result = ingest(broken, fine, str(source), "--to", str(out))
+    assert result.returncode == 1
+    assert pq.read_table(out).column("data").to_pylist() == ["from a file", "a", "b"]
+    assert "wrote 3 events" in result.stderr
+    assert f"sseflow: {broken}: " in result.stderr
+    assert "404" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_pipe_is_written_as_it_comes(tmp_path: Path) -> None:
     """``producer | sseflow ingest -``: rows reach the file about a second after they came,
     while the pipe is still open; at its end, the rest."""

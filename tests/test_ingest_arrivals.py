@@ -10,7 +10,7 @@ import pytest
 from sse_server import Conn, SSEServer, sequence, static, wait_for
 
 from sseflow import ConnectionFailed, Event, EventSource, encode
-from sseflow._arrivals import ENDED, WAITING, Arrivals, Ended
+from sseflow._arrivals import ENDED, WAITING, Arrivals, Ended, Together
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -62,3 +62,34 @@ def test_a_failed_connection_is_raised_by_next() -> None:
         url = server.route("/s", static(b"not found", status=404))
         with closing(Arrivals(EventSource(url))) as arrivals, pytest.raises(ConnectionFailed):
             arrivals.next(10)
+
+
+def test_together_waits_for_the_next_item_of_the_sources_asked_about() -> None:
+    def later(conn: Conn) -> None:
+        time.sleep(0.5)
+        conn.start()
+        conn.write(encode("late"))
+        conn.idle(30)
+
+    def now(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("now"))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        sources = [
+            EventSource(server.route("/late", later)),
+            EventSource(server.route("/now", now)),
+        ]
+        with closing(Together(sources)) as together:
+            late, early = together.arrivals
+            assert together.wait([1], 5)
+            assert data(early.next(0)) == "now"
+            start = time.monotonic()
+            assert not together.wait([1], 0.2)  # nothing more from "/now"
+            assert together.wait([0, 1], 5)  # until "/late" writes
+            assert time.monotonic() - start < 2
+            assert data(late.next(0)) == "late"
+            assert early.next(0) is None
+        assert not late.reading
+        assert not early.reading

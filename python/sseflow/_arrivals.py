@@ -1,6 +1,7 @@
 """A live source's events, read on a thread of their own, so that waiting for the
 next one can time out: ``sseflow ingest`` writes the events that came before it
-meanwhile, rather than when the next one comes."""
+meanwhile, rather than when the next one comes; and several sources' events, waited
+for at once (:class:`Together`), so that one live URL never holds up another."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import time
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
     from sseflow import Event, EventSource
 
 WAITING: Final = 1024
@@ -37,10 +40,12 @@ class Arrivals:
 
     ``with contextlib.closing(Arrivals(source)) as arrivals``: :meth:`close`
     closes ``source``, which wakes the thread's blocked read, and ends the thread.
+    ``ready``, if given, is notified after each item is put (see :class:`Together`).
     """
 
-    def __init__(self, source: EventSource) -> None:
+    def __init__(self, source: EventSource, ready: threading.Condition | None = None) -> None:
         self._source = source
+        self._ready = ready
         self._queue: queue.Queue[Event | Ended | _Failed] = queue.Queue(WAITING)
         self._closed = False
         self._thread = threading.Thread(
@@ -72,10 +77,15 @@ class Arrivals:
 
     def close(self) -> None:
         """Closes the source and waits (a few seconds at most) for the thread to end."""
+        self._stop()
+        self._join(time.monotonic() + CLOSING)
+
+    def _stop(self) -> None:
         self._closed = True
         self._source.close()
+
+    def _join(self, deadline: float) -> None:
         # A reader waiting for room sees the flag once it has put its event.
-        deadline = time.monotonic() + CLOSING
         while self._thread.is_alive() and time.monotonic() < deadline:
             with contextlib.suppress(queue.Empty):
                 self._queue.get(timeout=0.05)
@@ -85,9 +95,43 @@ class Arrivals:
             for event in self._source:
                 if self._closed:
                     return
-                self._queue.put(event)
+                self._put(event)
             item: Event | Ended | _Failed = ENDED
         except BaseException as error:  # handed to the consumer, which raises it
             item = _Failed(error)
         if not self._closed:
-            self._queue.put(item)
+            self._put(item)
+
+    def _put(self, item: Event | Ended | _Failed) -> None:
+        self._queue.put(item)
+        if self._ready is not None:
+            # Notified under its lock, after the put: a consumer that saw no item
+            # under that lock is waiting by now, and wakes.
+            with self._ready:
+                self._ready.notify_all()
+
+
+class Together:
+    """The events of several sources, each read on a thread of its own
+    (:attr:`arrivals`, in the order of ``sources``), with a wait for the next item of
+    any of them. ``with contextlib.closing(Together(sources))``."""
+
+    def __init__(self, sources: Sequence[EventSource]) -> None:
+        self._ready = threading.Condition()
+        self.arrivals = [Arrivals(source, self._ready) for source in sources]
+
+    def wait(self, among: Collection[int], timeout: float | None) -> bool:
+        """Waits until one of the arrivals numbered ``among`` has an item waiting, or
+        ``timeout`` seconds pass (``None``: no limit); whether one has."""
+        with self._ready:
+            return self._ready.wait_for(
+                lambda: any(self.arrivals[index].waiting for index in among), timeout
+            )
+
+    def close(self) -> None:
+        """Closes every source at once, then waits (a few seconds at most) for the threads."""
+        for arrivals in self.arrivals:
+            arrivals._stop()
+        deadline = time.monotonic() + CLOSING
+        for arrivals in self.arrivals:
+            arrivals._join(deadline)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from sseflow import Event
     from sseflow.arrow import BatchParser, RecordBatch, Schema
 
 __all__ = ["add_command", "run"]
@@ -48,8 +49,9 @@ def add_command(commands: Any) -> None:
         help="write event streams (files or live URLs) to a Parquet, Arrow or NDJSON file",
         description="Parse event streams into Arrow record batches (one row per event: event, "
         "data, id, retry, and the JSON data decoded into typed columns with --schema) and "
-        "write them to OUT. A URL is followed live, reconnecting with Last-Event-ID like "
-        "EventSource, until the server ends it (204) or Ctrl-C. Progress is shown on a "
+        "write them to OUT. FILEs are read in turn; then the URLs are followed live, all at "
+        "once, reconnecting with Last-Event-ID like EventSource, until the server ends each "
+        "(204) or Ctrl-C. Progress is shown on a "
         "terminal; a summary is printed at the end. Parquet and Arrow files need pyarrow "
         "(pip install 'sseflow[arrow]').",
     )
@@ -420,40 +422,118 @@ def _pipe_batches(fd: int, parser: BatchParser, ingested: _Source) -> Iterator[R
     yield from parser
 
 
-def _url_source(url: str, options: dict[str, Any], args: argparse.Namespace) -> _Source:
-    """A live stream, followed by ``EventSource`` (reconnecting); its events are
-    written back to the wire format and parsed into batches, cut by :class:`_Cadence`."""
-    from sseflow.arrow import BatchParser
-
-    # A live stream comes slower than one thread decodes it.
-    parser = BatchParser(**{**options, "decode_threads": 0})
-    ingested = _Source(parser, iter(()))
-    ingested.batches = _url_batches(url, parser, args, ingested)
-    return ingested
+TURN = 256
+"""The most events of one URL fed at a time, while other URLs' events wait too."""
 
 
-def _url_batches(
-    url: str, parser: BatchParser, args: argparse.Namespace, ingested: _Source
-) -> Iterator[RecordBatch]:
-    from sseflow import EventSource, encode
-    from sseflow._arrivals import Arrivals, Ended
+class _Followed:
+    """A URL followed with the others: its parser, made at its first event (by then the
+    type to decode into is known, when another URL infers it), the bytes its events came
+    to, and how it ended."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.parser: BatchParser | None = None
+        self._cadence: _Cadence | None = None
+        self.read = 0
+        self.ended = False
+        self.failed: Exception | None = None
+
+    def feed(self, event: Event, options: Callable[[], dict[str, Any]]) -> None:
+        """Writes ``event`` back to the wire format and parses it into the rows."""
+        from sseflow import encode
+        from sseflow.arrow import BatchParser
+
+        if self.parser is None:
+            # A live stream comes slower than one thread decodes it.
+            self.parser = BatchParser(**{**options(), "decode_threads": 0})
+            self._cadence = _Cadence(self.parser)
+        wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
+        self.read += len(wire)
+        self.parser.feed(wire)
+
+    def wait(self) -> float | None:
+        """How long until its rows are due, if some wait (:meth:`_Cadence.wait`)."""
+        return None if self._cadence is None or self.ended else self._cadence.wait()
+
+    def batches(self) -> Iterator[RecordBatch]:
+        """The batches ready, its due rows cut; once it has ended, the rest."""
+        if self.parser is None:
+            return iter(())
+        if self.ended or self._cadence is None:
+            return iter(self.parser)
+        return self._cadence.cut()
+
+    def end(self, failed: Exception | None = None) -> None:
+        self.ended = True
+        self.failed = failed
+        if self.parser is not None:
+            self.parser.close()
+
+
+def _takeable(followed: list[_Followed], args: argparse.Namespace) -> list[int]:
+    """The URLs whose events may be fed now: all that go on, except that while the type
+    is still to be inferred, only the one inferring it once one has begun (the others'
+    events wait, to be decoded into the type its first batch infers)."""
+    going = [index for index, url in enumerate(followed) if not url.ended]
+    if args.json_schema != "infer":
+        return going
+    return [index for index in going if followed[index].parser is not None] or going
+
+
+def _follow(
+    urls: list[str],
+    args: argparse.Namespace,
+    options: Callable[[str], dict[str, Any]],
+    emit: Callable[[RecordBatch, int], None],
+) -> list[_Followed]:
+    """Follows every URL at once, each by ``EventSource`` (reconnecting) on a thread of
+    its own, until each ends (204) or fails; each batch is handed to ``emit`` with the
+    bytes the URLs' events came to so far. A URL's rows are cut by :class:`_Cadence`."""
+    from sseflow import EventSource
+    from sseflow._arrivals import Ended, Together
     from sseflow.cli import _headers
+    from sseflow.errors import ConnectionFailed, RetriesExhausted
 
     headers = _headers(args.header, args.command_parser)
-    cadence = _Cadence(parser)
-    source = EventSource(url, headers=headers, max_retries=args.max_retries)
-    with closing(Arrivals(source)) as arrivals:
-        while True:
-            event = INTERRUPT.read(partial(arrivals.next, cadence.wait()))
-            if isinstance(event, Ended):
-                break
-            if event is not None:  # else the wait ran out
-                wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
-                ingested.read += len(wire)
-                parser.feed(wire)
-            yield from cadence.cut()
-    parser.close()
-    yield from parser
+    followed = [_Followed(url) for url in urls]
+    sources = [EventSource(url, headers=headers, max_retries=args.max_retries) for url in urls]
+
+    def hand_over() -> None:
+        for url in followed:
+            for batch in url.batches():
+                emit(batch, sum(each.read for each in followed))
+
+    with closing(Together(sources)) as together:
+        try:
+            while not all(url.ended for url in followed):
+                waits = [wait for url in followed if (wait := url.wait()) is not None]
+                among = _takeable(followed, args)
+                INTERRUPT.read(partial(together.wait, among, min(waits, default=None)))
+                for index in among:
+                    if index not in _takeable(followed, args):
+                        continue  # another URL began inferring the type meanwhile
+                    url = followed[index]
+                    for _ in range(TURN):
+                        try:
+                            event = together.arrivals[index].next(0)
+                        except (ConnectionFailed, RetriesExhausted) as error:
+                            url.end(error)
+                            break
+                        if event is None:
+                            break
+                        if isinstance(event, Ended):
+                            url.end()
+                            break
+                        url.feed(event, partial(options, url.url))
+                hand_over()
+        except KeyboardInterrupt:
+            for url in followed:
+                if not url.ended:
+                    url.end()
+            hand_over()
+            raise
+    return followed
 
 
 def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
@@ -518,11 +598,17 @@ def _ingest(args: argparse.Namespace) -> int:
 
     progress = _Progress()
     writer: Writer | None = None
-    truncated = []
+    truncated: list[str] = []
+    failed: list[str] = []
     many = len(args.sources) > 1
 
     def write(batch: RecordBatch, read: int) -> None:
         nonlocal writer
+        if many and args.json_schema == "infer":
+            # The next sources decode into the type the first one inferred, as it
+            # does (numbers and booleans fill its string fields).
+            args.json_schema = batch.schema.json_schema
+            args.json_scalars_to_strings = True
         if writer is None:
             writer = _writer(args.to, batch.schema)
             stack.callback(writer.close)
@@ -531,19 +617,12 @@ def _ingest(args: argparse.Namespace) -> int:
 
     with ExitStack() as stack:
         read_before = 0
-        for name in args.sources:
-            options = _parser_options(args, name if many else None)
-            if name.startswith(("http://", "https://")):
-                source = _url_source(name, options, args)
-            else:
-                source = _file_source(name, options, stack)
+        # The files (and pipes) one after the other, then the URLs all at once.
+        urls = [name for name in args.sources if name.startswith(("http://", "https://"))]
+        for name in (name for name in args.sources if name not in urls):
+            source = _file_source(name, _parser_options(args, name if many else None), stack)
             try:
                 for batch in source.batches:
-                    if many and args.json_schema == "infer":
-                        # The next sources decode into the type the first one inferred,
-                        # as it does (numbers and booleans fill its string fields).
-                        args.json_schema = batch.schema.json_schema
-                        args.json_scalars_to_strings = True
                     write(batch, read_before + source.read)
                     INTERRUPT.check()
             except KeyboardInterrupt:
@@ -556,7 +635,24 @@ def _ingest(args: argparse.Namespace) -> int:
             progress.bytes = read_before  # with no batch since the last, or none at all
             if source.parser.truncated:
                 truncated.append(name)
-        if writer is None:
+        if urls:
+            try:
+                followed = _follow(
+                    urls,
+                    args,
+                    lambda url: _parser_options(args, url if many else None),
+                    lambda batch, read: write(batch, read_before + read),
+                )
+            except KeyboardInterrupt:
+                print(progress.summary(args.to), file=sys.stderr)
+                return 130
+            progress.bytes = read_before + sum(url.read for url in followed)
+            for url in followed:
+                if url.failed is not None:
+                    failed.append(f"{url.url}: {url.failed}" if many else str(url.failed))
+                elif url.parser is not None and url.parser.truncated:
+                    truncated.append(url.url)
+        if writer is None and not failed:
             empty = BatchParser(**_parser_options(args, args.sources[0] if many else None))
             empty.close()
             schema = empty.schema
@@ -566,4 +662,6 @@ def _ingest(args: argparse.Namespace) -> int:
     print(progress.summary(args.to), file=sys.stderr)
     for name in truncated:
         print(f"sseflow: {name} ended in the middle of an event", file=sys.stderr)
-    return 0
+    for message in failed:
+        print(f"sseflow: {message}", file=sys.stderr)
+    return 1 if failed else 0
