@@ -54,6 +54,11 @@ def test_consumers_take_batches_without_importing_anything() -> None:
     # DuckDB reads a whole stream through __arrow_c_stream__.
     relation = duckdb.from_arrow(iter_batches([STREAM]))
     assert relation.aggregate("count(*), max(data)").fetchall() == [(3, "z")]
+    # A stream to a frame, and what the README says of polars.from_arrow.
+    assert pl.DataFrame(iter_batches([STREAM]))["id"].to_list() == ["1", "1", "2"]
+    structs = pl.from_arrow(iter_batches([STREAM]))
+    assert isinstance(structs, pl.Series)
+    assert structs.struct.unnest().equals(pl.DataFrame(iter_batches([STREAM])))
 
 
 def test_large_data_column() -> None:
