@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Callable, Collection, Sequence
 
     from sseflow import Event, EventSource
 
@@ -35,6 +35,36 @@ class _Failed:
         self.error = error
 
 
+def _opened(item: Event | Ended | _Failed) -> Event | Ended:
+    if isinstance(item, _Failed):
+        raise item.error
+    return item
+
+
+class _Ready:
+    """How the reading threads of :class:`Together` wake its consumer."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._waiting = False
+
+    def notify(self) -> None:
+        """After an item is put: wakes the consumer, if it waits. The flag is set before
+        the consumer looks for items, so a put that it does not see finds it set (and a
+        put while it is not waiting costs no lock)."""
+        if self._waiting:
+            with self._condition:
+                self._condition.notify_all()
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
+        with self._condition:
+            self._waiting = True
+            try:
+                return self._condition.wait_for(predicate, timeout)
+            finally:
+                self._waiting = False
+
+
 class Arrivals:
     """The events of ``source``, read on a daemon thread from the moment it is made.
 
@@ -43,7 +73,7 @@ class Arrivals:
     ``ready``, if given, is notified after each item is put (see :class:`Together`).
     """
 
-    def __init__(self, source: EventSource, ready: threading.Condition | None = None) -> None:
+    def __init__(self, source: EventSource, ready: _Ready | None = None) -> None:
         self._source = source
         self._ready = ready
         self._queue: queue.Queue[Event | Ended | _Failed] = queue.Queue(WAITING)
@@ -71,9 +101,15 @@ class Arrivals:
             item = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
-        if isinstance(item, _Failed):
-            raise item.error
-        return item
+        return _opened(item)
+
+    def take(self) -> Event | Ended | None:
+        """:meth:`next` without waiting: ``None`` at once if nothing waits."""
+        try:
+            item = self._queue.get_nowait()
+        except queue.Empty:
+            return None
+        return _opened(item)
 
     def close(self) -> None:
         """Closes the source and waits (a few seconds at most) for the thread to end."""
@@ -105,10 +141,7 @@ class Arrivals:
     def _put(self, item: Event | Ended | _Failed) -> None:
         self._queue.put(item)
         if self._ready is not None:
-            # Notified under its lock, after the put: a consumer that saw no item
-            # under that lock is waiting by now, and wakes.
-            with self._ready:
-                self._ready.notify_all()
+            self._ready.notify()
 
 
 class Together:
@@ -117,16 +150,15 @@ class Together:
     any of them. ``with contextlib.closing(Together(sources))``."""
 
     def __init__(self, sources: Sequence[EventSource]) -> None:
-        self._ready = threading.Condition()
+        self._ready = _Ready()
         self.arrivals = [Arrivals(source, self._ready) for source in sources]
 
     def wait(self, among: Collection[int], timeout: float | None) -> bool:
         """Waits until one of the arrivals numbered ``among`` has an item waiting, or
         ``timeout`` seconds pass (``None``: no limit); whether one has."""
-        with self._ready:
-            return self._ready.wait_for(
-                lambda: any(self.arrivals[index].waiting for index in among), timeout
-            )
+        return self._ready.wait_for(
+            lambda: any(self.arrivals[index].waiting for index in among), timeout
+        )
 
     def close(self) -> None:
         """Closes every source at once, then waits (a few seconds at most) for the threads."""

@@ -439,8 +439,8 @@ class _Followed:
         self.ended = False
         self.failed: Exception | None = None
 
-    def feed(self, event: Event, options: Callable[[], dict[str, Any]]) -> None:
-        """Writes ``event`` back to the wire format and parses it into the rows."""
+    def feed(self, events: list[Event], options: Callable[[], dict[str, Any]]) -> None:
+        """Writes ``events`` back to the wire format and parses them into rows, in one chunk."""
         from sseflow import encode
         from sseflow.arrow import BatchParser
 
@@ -448,7 +448,10 @@ class _Followed:
             # A live stream comes slower than one thread decodes it.
             self.parser = BatchParser(**{**options(), "decode_threads": 0})
             self._cadence = _Cadence(self.parser)
-        wire = encode(event.data, event=event.event, id=event.id, retry=event.retry)
+        wire = b"".join(
+            encode(event.data, event=event.event, id=event.id, retry=event.retry)
+            for event in events
+        )
         self.read += len(wire)
         self.parser.feed(wire)
 
@@ -514,18 +517,23 @@ def _follow(
                     if index not in _takeable(followed, args):
                         continue  # another URL began inferring the type meanwhile
                     url = followed[index]
-                    for _ in range(TURN):
-                        try:
-                            event = together.arrivals[index].next(0)
-                        except (ConnectionFailed, RetriesExhausted) as error:
-                            url.end(error)
-                            break
-                        if event is None:
-                            break
-                        if isinstance(event, Ended):
-                            url.end()
-                            break
-                        url.feed(event, partial(options, url.url))
+                    events: list[Event] = []
+                    ended, failed = False, None
+                    try:
+                        while len(events) < TURN:
+                            event = together.arrivals[index].take()
+                            if event is None:
+                                break
+                            if isinstance(event, Ended):
+                                ended = True
+                                break
+                            events.append(event)
+                    except (ConnectionFailed, RetriesExhausted) as error:
+                        ended, failed = True, error
+                    if events:
+                        url.feed(events, partial(options, url.url))
+                    if ended:
+                        url.end(failed)
                 hand_over()
         except KeyboardInterrupt:
             for url in followed:
