@@ -93,3 +93,27 @@ def test_together_waits_for_the_next_item_of_the_sources_asked_about() -> None:
             assert early.next(0) is None
         assert not late.reading
         assert not early.reading
+
+
+def test_together_never_sleeps_through_an_item() -> None:
+    """Items put while the consumer looks and waits, many times over: a wait with no limit
+    wakes for each (a lost wake-up would hang it until the test's timeout)."""
+
+    def drip(conn: Conn) -> None:
+        conn.start()
+        for n in range(400):
+            conn.write(encode(str(n)))
+            if n % 7 == 0:
+                time.sleep(0.001)
+        conn.idle(30)
+
+    with SSEServer() as server:
+        sources = [EventSource(server.route(f"/{name}", drip)) for name in "ab"]
+        with closing(Together(sources)) as together:
+            got: list[list[str]] = [[], []]
+            while sum(map(len, got)) < 800:
+                assert together.wait([0, 1], None)
+                for index, arrivals in enumerate(together.arrivals):
+                    while (item := arrivals.take()) is not None:
+                        got[index].append(data(item))
+    assert got == [[str(n) for n in range(400)]] * 2
