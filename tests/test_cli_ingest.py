@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -317,8 +318,10 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
         assert server.wait_for(lambda: len(server.requests_to("/s")) == 1)
         assert server.wait_for(lambda: out.exists(), timeout=10)  # the first batch is written
         time.sleep(0.5)  # "world", in the same write, is read meanwhile
-        interrupted(process)
+        stderr = interrupted(process)
         assert pq.read_table(out).column("data").to_pylist() == ["hello", "world"]
+    # Two events in over a second: the rate is given to a tenth, not as 0 or 1.
+    assert re.search(r"wrote 2 events in 1 batch to .*, \d\.\d events/s\)$", stderr.strip()), stderr
 
 
 def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) -> None:

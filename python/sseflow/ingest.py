@@ -212,6 +212,12 @@ def _writer(path: str, schema: Schema) -> Writer:
     return _Pyarrow(path, schema, parquet=suffix == ".parquet")
 
 
+def _rate(events: int, seconds: float) -> str:
+    """Events per second, to a tenth under 10 (a slow live stream's 0.4 is not 0)."""
+    rate = events / max(seconds, 1e-9)
+    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.1f}"
+
+
 class _Progress:
     """Events, megabytes and events per second on stderr, when it is a terminal."""
 
@@ -236,7 +242,7 @@ class _Progress:
         seconds = max(now - self.start, 1e-9)
         return (
             f"{self.events:,} events, {self.bytes / 1e6:,.1f} MB, "
-            f"{self.events / seconds:,.0f} events/s"
+            f"{_rate(self.events, seconds)} events/s"
         )
 
     def summary(self, out: str) -> str:
@@ -247,7 +253,7 @@ class _Progress:
             f"sseflow: wrote {self.events:,} event{'' if self.events == 1 else 's'} in "
             f"{self.batches:,} batch{'' if self.batches == 1 else 'es'} to {out} "
             f"({self.bytes / 1e6:,.1f} MB read in {seconds:.2f} s, "
-            f"{self.events / max(seconds, 1e-9):,.0f} events/s)"
+            f"{_rate(self.events, seconds)} events/s)"
         )
 
 
