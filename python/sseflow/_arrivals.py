@@ -1,7 +1,8 @@
 """A live source's events, read on a thread of their own, so that waiting for the
-next one can time out: ``sseflow ingest`` writes the events that came before it
-meanwhile, rather than when the next one comes; and several sources' events, waited
-for at once (:class:`Together`), so that one live URL never holds up another."""
+next one can time out: ``sseflow ingest`` and ``sseflow.arrow.follow`` cut the rows
+that came before it into a batch meanwhile, rather than when the next one comes; and
+several sources' events, waited for at once (:class:`Together`), so that one live URL
+never holds up another."""
 
 from __future__ import annotations
 
@@ -78,9 +79,7 @@ class Arrivals:
         self._ready = ready
         self._queue: queue.Queue[Event | Ended | _Failed] = queue.Queue(WAITING)
         self._closed = False
-        self._thread = threading.Thread(
-            target=self._read, name="sseflow-ingest-reader", daemon=True
-        )
+        self._thread = threading.Thread(target=self._read, name="sseflow-live-reader", daemon=True)
         self._thread.start()
 
     @property

@@ -23,18 +23,13 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:
     from sseflow import Event
     from sseflow.arrow import BatchParser, RecordBatch, Schema
+    from sseflow.arrow._live import Cadence
 
 __all__ = ["add_command", "run"]
 
 T = TypeVar("T")
 
 FORMATS = {".parquet": "Parquet", ".arrow": "Arrow IPC", ".ndjson": "NDJSON", ".jsonl": "NDJSON"}
-
-LIVE_FLUSH_SECONDS = 1.0
-"""A live stream's events (a URL's, a pipe's) are cut into a batch at most this long after
-they arrive, so that a slow stream reaches the file as it goes, its last events too while
-the source is silent."""
-
 
 DEFAULT_DECODE_THREADS = max(0, min(4, (os.cpu_count() or 1) - 1))
 """``--decode-threads``: a file's JSON is decoded on the CPUs the calling thread (framing,
@@ -384,38 +379,12 @@ def _is_live(file: IO[bytes]) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
 
 
-class _Cadence:
-    """When a live source's rows are cut: at most :data:`LIVE_FLUSH_SECONDS` after they
-    came, besides by size as a file's are. The first batch too is not cut at once, so that
-    an inferred type gets the rows of the stream's first second, not its first event."""
-
-    def __init__(self, parser: BatchParser) -> None:
-        self._parser = parser
-        self._since: float | None = None  # when the rows not cut yet began to wait
-
-    def wait(self) -> float | None:
-        """How long to wait for more input before the rows are due (``None``: none wait)."""
-        if self._since is None:
-            return None
-        return max(0.0, self._since + LIVE_FLUSH_SECONDS - time.monotonic())
-
-    def cut(self) -> Iterator[RecordBatch]:
-        """After input (or a wait that ran out): the batches ready, the due rows cut."""
-        if not self._parser.pending_rows:
-            self._since = None
-        elif self._since is None:
-            self._since = time.monotonic()
-        elif time.monotonic() - self._since >= LIVE_FLUSH_SECONDS:
-            self._parser.flush()
-            self._since = None
-        return iter(self._parser)
-
-
 def _pipe_batches(fd: int, parser: BatchParser, ingested: _Source) -> Iterator[RecordBatch]:
     """The batches of a pipe's stream (`select` waits for its next bytes while rows wait)."""
+    from sseflow.arrow._live import Cadence
     from sseflow.stream import DEFAULT_CHUNK_SIZE
 
-    cadence = _Cadence(parser)
+    cadence = Cadence(parser)
     while True:
         if INTERRUPT.read(partial(select.select, [fd], [], [], cadence.wait()))[0]:
             chunk = INTERRUPT.read(partial(os.read, fd, DEFAULT_CHUNK_SIZE))
@@ -428,10 +397,6 @@ def _pipe_batches(fd: int, parser: BatchParser, ingested: _Source) -> Iterator[R
     yield from parser
 
 
-TURN = 256
-"""The most events of one URL fed at a time, while other URLs' events wait too."""
-
-
 class _Followed:
     """A URL followed with the others: its parser, made at its first event (by then the
     type to decode into is known, when another URL infers it), the bytes its events came
@@ -440,29 +405,26 @@ class _Followed:
     def __init__(self, url: str) -> None:
         self.url = url
         self.parser: BatchParser | None = None
-        self._cadence: _Cadence | None = None
+        self._cadence: Cadence | None = None
         self.read = 0
         self.ended = False
         self.failed: Exception | None = None
 
     def feed(self, events: list[Event], options: Callable[[], dict[str, Any]]) -> None:
         """Writes ``events`` back to the wire format and parses them into rows, in one chunk."""
-        from sseflow import encode
         from sseflow.arrow import BatchParser
+        from sseflow.arrow._live import Cadence, wire
 
         if self.parser is None:
             # A live stream comes slower than one thread decodes it.
             self.parser = BatchParser(**{**options(), "decode_threads": 0})
-            self._cadence = _Cadence(self.parser)
-        wire = b"".join(
-            encode(event.data, event=event.event, id=event.id, retry=event.retry)
-            for event in events
-        )
-        self.read += len(wire)
-        self.parser.feed(wire)
+            self._cadence = Cadence(self.parser)
+        chunk = wire(events)
+        self.read += len(chunk)
+        self.parser.feed(chunk)
 
     def wait(self) -> float | None:
-        """How long until its rows are due, if some wait (:meth:`_Cadence.wait`)."""
+        """How long until its rows are due, if some wait (``Cadence.wait``)."""
         return None if self._cadence is None or self.ended else self._cadence.wait()
 
     def batches(self) -> Iterator[RecordBatch]:
@@ -498,9 +460,10 @@ def _follow(
 ) -> list[_Followed]:
     """Follows every URL at once, each by ``EventSource`` (reconnecting) on a thread of
     its own, until each ends (204) or fails; each batch is handed to ``emit`` with the
-    bytes the URLs' events came to so far. A URL's rows are cut by :class:`_Cadence`."""
+    bytes the URLs' events came to so far. A URL's rows are cut by time too (``Cadence``)."""
     from sseflow import EventSource
     from sseflow._arrivals import Ended, Together
+    from sseflow.arrow._live import TURN
     from sseflow.cli import _headers
     from sseflow.errors import ConnectionFailed, RetriesExhausted
 

@@ -1,0 +1,160 @@
+"""Live streams into batches: rows cut by time as well as by size, and ``follow``, a
+reconnecting ``sseflow.EventSource`` read into batches on a thread of its own.
+
+A batch of a live stream is cut at most ``flush_seconds`` after its first row came,
+so that a slow stream reaches its consumer as it goes; reading on a thread lets the
+wait for the next event time out meanwhile. ``sseflow ingest`` follows its URLs and
+pipes with the same :class:`Cadence`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from contextlib import closing
+from typing import TYPE_CHECKING, Any, Final
+
+from sseflow.arrow._native import BatchParser, RecordBatch
+from sseflow.arrow._stream import BatchStream
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from sseflow import Event, EventSource
+    from sseflow._arrivals import Arrivals
+
+__all__ = ["Cadence", "follow", "wire"]
+
+FLUSH_SECONDS: Final = 1.0
+"""By default, a live stream's rows are cut into a batch at most this long after they came."""
+
+TURN: Final = 256
+"""The most events that came meanwhile parsed as one chunk."""
+
+
+class Cadence:
+    """When a live source's rows are cut: at most ``seconds`` after the first of them
+    came, besides by size as a file's are. The first batch too is not cut at once, so
+    that an inferred type gets the rows of the stream's first ``seconds``, not its
+    first event."""
+
+    def __init__(self, parser: BatchParser, seconds: float = FLUSH_SECONDS) -> None:
+        self._parser = parser
+        self._seconds = seconds
+        self._since: float | None = None  # when the rows not cut yet began to wait
+
+    def wait(self) -> float | None:
+        """How long to wait for more input before the rows are due (``None``: none wait)."""
+        if self._since is None:
+            return None
+        return max(0.0, self._since + self._seconds - time.monotonic())
+
+    def cut(self) -> Iterator[RecordBatch]:
+        """After input (or a wait that ran out): the batches ready, the due rows cut."""
+        if not self._parser.pending_rows:
+            self._since = None
+        elif self._since is None:
+            self._since = time.monotonic()
+        elif time.monotonic() - self._since >= self._seconds:
+            self._parser.flush()
+            self._since = None
+        return iter(self._parser)
+
+
+def wire(events: Iterable[Event]) -> bytes:
+    """``events`` written back to the wire format, one chunk for a :class:`BatchParser`."""
+    from sseflow import encode
+
+    return b"".join(
+        encode(event.data, event=event.event, id=event.id, retry=event.retry) for event in events
+    )
+
+
+def follow(
+    source: str | EventSource,
+    *,
+    flush_seconds: float = FLUSH_SECONDS,
+    **options: Any,
+) -> BatchStream:
+    """The record batches of a live stream, followed across reconnections until the
+    server ends it (204) or the stream is closed.
+
+    Args:
+        source: a URL, followed by ``sseflow.EventSource(source)`` (which needs httpx,
+            or httpx2), or an ``sseflow.EventSource`` made as wanted (headers,
+            ``max_retries``, a client, ``last_event_id`` to resume after).
+        flush_seconds: the longest a row waits to be cut into a batch (a finite
+            number > 0), besides ``batch_rows`` and ``batch_bytes``.
+        options: the :class:`BatchParser` options (``json_schema``, ``batch_rows``,
+            ``offsets``, ``label``...); ``decode_threads`` stays 0 (a live stream
+            comes slower than the calling thread decodes it).
+
+    Returns:
+        A :class:`BatchStream`, read on a thread of its own from the first
+        iteration: closing it (or leaving its ``with`` block) closes the source
+        and ends the thread.
+
+    Raises:
+        TypeError: a ``source`` that is neither, a ``flush_seconds`` that is no
+            number, or a bad ``BatchParser`` option.
+        ValueError: a ``flush_seconds`` not above 0, or infinite or NaN; a
+            ``decode_threads`` other than 0.
+
+    Iterating raises what the source raises (``sseflow.ConnectionFailed``,
+    ``sseflow.RetriesExhausted``), once the batches of the events before are out.
+    ``KeyboardInterrupt`` comes at once: the rows not in a batch yet are then had by
+    ``stream.parser.close()`` and iterating ``stream.parser``.
+    """
+    import sseflow
+
+    if isinstance(flush_seconds, bool) or not isinstance(flush_seconds, int | float):
+        raise TypeError(f"flush_seconds must be a number, not {type(flush_seconds).__name__}")
+    if not (math.isfinite(flush_seconds) and flush_seconds > 0):
+        raise ValueError(f"flush_seconds must be a finite number above 0, got {flush_seconds}")
+    if options.get("decode_threads", 0) != 0:
+        raise ValueError("follow() decodes in the calling thread: decode_threads must be 0")
+    if isinstance(source, str):
+        events = sseflow.EventSource(source)
+    elif isinstance(source, sseflow.EventSource):
+        events = source
+    else:
+        raise TypeError(
+            f"follow() takes a URL or an sseflow.EventSource, not {type(source).__name__}"
+        )
+    parser = BatchParser(**options)
+    return BatchStream(_followed(events, parser, flush_seconds), parser)
+
+
+def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Iterator[RecordBatch]:
+    from sseflow._arrivals import Arrivals
+
+    cadence = Cadence(parser, seconds)
+    with closing(Arrivals(source)) as arrivals:
+        try:
+            while _took(arrivals, parser, cadence.wait()):
+                yield from cadence.cut()
+        except Exception:
+            # The rows before a failure, then the failure.
+            parser.close()
+            yield from parser
+            raise
+    parser.close()
+    yield from parser
+
+
+def _took(arrivals: Arrivals, parser: BatchParser, timeout: float | None) -> bool:
+    """Feeds ``parser`` the events that came, as one chunk, waiting up to ``timeout``
+    seconds for the first (``None``: no limit); whether the source goes on."""
+    from sseflow import Event
+    from sseflow._arrivals import Ended
+
+    events: list[Event] = []
+    try:
+        item = arrivals.next(timeout)
+        while isinstance(item, Event):
+            events.append(item)
+            item = arrivals.take() if len(events) < TURN else None
+    finally:
+        if events:  # those before a failure too
+            parser.feed(wire(events))
+    return not isinstance(item, Ended)
