@@ -1,12 +1,14 @@
-"""``sseflow.arrow.follow``: a live stream, reconnecting, into batches cut by time as well as by
-size, on a real server on 127.0.0.1."""
+"""``sseflow.arrow.follow`` and ``afollow``: a live stream, reconnecting, into batches cut by
+time as well as by size, on a real server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import threading
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import polars as pl
@@ -15,7 +17,7 @@ from arrow_rows import rows
 from sse_server import Conn, SSEServer, sequence, static
 
 import sseflow
-from sseflow.arrow import RecordBatch, follow
+from sseflow.arrow import RecordBatch, afollow, follow
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -119,3 +121,85 @@ def test_bad_arguments_are_refused_before_anything_is_read(
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         follow(source, **options)
     assert not readers()
+
+
+async def collect(batches: AsyncIterator[RecordBatch]) -> list[RecordBatch]:
+    return [batch async for batch in batches]
+
+
+def test_afollow_across_a_drop_and_to_the_end() -> None:
+    with SSEServer() as server:
+        url = server.route(
+            "/s",
+            sequence(
+                static(sseflow.encode("a", id="1", retry=10) + b"data: cut mid-ev"),
+                static(sseflow.encode("b", id="2") + sseflow.encode("c")),
+                static(status=204),
+            ),
+        )
+        got = rows(asyncio.run(collect(afollow(url, label="live"))))
+        assert [(row["data"], row["id"], row["stream"]) for row in got] == [
+            ("a", "1", "live"),
+            ("b", "2", "live"),
+            ("c", "2", "live"),
+        ]
+        requests = server.requests_to("/s")
+        assert [r.headers.get("last-event-id") for r in requests] == [None, "1", "2"]
+
+
+def test_afollow_cuts_rows_by_time_and_aclose_closes_the_source() -> None:
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(sseflow.encode("first"))
+        time.sleep(2)
+        conn.write(sseflow.encode("second"))
+        conn.idle(30)
+
+    async def main(url: str) -> tuple[list[str], float, sseflow.ReadyState]:
+        source = sseflow.AsyncEventSource(url)
+        batches = afollow(source, flush_seconds=0.3)
+        start = time.monotonic()
+        first = await anext(batches)
+        took = time.monotonic() - start
+        # The loop ran meanwhile: a timer set now fires before the next batch.
+        ticks: list[float] = []
+        asyncio.get_running_loop().call_later(0.1, lambda: ticks.append(time.monotonic()))
+        second = await anext(batches)
+        assert ticks, "the loop was blocked while the rows waited"
+        await batches.aclose()
+        return [*data(first), *data(second)], took, source.ready_state
+
+    with SSEServer() as server:
+        got, took, state = asyncio.run(main(server.route("/s", route)))
+    assert got == ["first", "second"]
+    assert took < 1.8  # before "second" was written
+    assert state == sseflow.ReadyState.CLOSED
+
+
+def test_afollow_gives_the_rows_before_a_failure_then_the_failure() -> None:
+    got: list[list[str]] = []
+
+    async def main(url: str) -> None:
+        async for batch in afollow(sseflow.AsyncEventSource(url, retry=10), batch_rows=1):
+            got.append(data(batch))
+
+    with SSEServer() as server:
+        url = server.route(
+            "/s",
+            sequence(
+                static(sseflow.encode("a") + sseflow.encode("b")),
+                static(b"gone", 404, "text/plain"),
+            ),
+        )
+        with pytest.raises(sseflow.ConnectionFailed):
+            asyncio.run(main(url))
+    assert got == [["a"], ["b"]]
+
+
+def test_afollow_refuses_bad_arguments_at_once() -> None:
+    with pytest.raises(TypeError, match=r"use follow\(\) for an EventSource"):
+        afollow(sseflow.EventSource("http://127.0.0.1:9/"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="above 0"):
+        afollow("http://127.0.0.1:9/", flush_seconds=-1)
+    with pytest.raises(ValueError, match=r"afollow\(\) decodes in the calling thread"):
+        afollow("http://127.0.0.1:9/", decode_threads=1)

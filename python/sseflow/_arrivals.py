@@ -31,13 +31,16 @@ class Ended:
 ENDED: Final = Ended()
 
 
-class _Failed:
+class Failed:
+    """What the source raised, handed to the consumer to raise."""
+
     def __init__(self, error: BaseException) -> None:
         self.error = error
 
 
-def _opened(item: Event | Ended | _Failed) -> Event | Ended:
-    if isinstance(item, _Failed):
+def opened(item: Event | Ended | Failed) -> Event | Ended:
+    """The item, or the source's error raised."""
+    if isinstance(item, Failed):
         raise item.error
     return item
 
@@ -77,7 +80,7 @@ class Arrivals:
     def __init__(self, source: EventSource, ready: _Ready | None = None) -> None:
         self._source = source
         self._ready = ready
-        self._queue: queue.Queue[Event | Ended | _Failed] = queue.Queue(WAITING)
+        self._queue: queue.Queue[Event | Ended | Failed] = queue.Queue(WAITING)
         self._closed = False
         self._thread = threading.Thread(target=self._read, name="sseflow-live-reader", daemon=True)
         self._thread.start()
@@ -100,7 +103,7 @@ class Arrivals:
             item = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
-        return _opened(item)
+        return opened(item)
 
     def take(self) -> Event | Ended | None:
         """:meth:`next` without waiting: ``None`` at once if nothing waits."""
@@ -108,7 +111,7 @@ class Arrivals:
             item = self._queue.get_nowait()
         except queue.Empty:
             return None
-        return _opened(item)
+        return opened(item)
 
     def close(self) -> None:
         """Closes the source and waits (a few seconds at most) for the thread to end."""
@@ -131,13 +134,13 @@ class Arrivals:
                 if self._closed:
                     return
                 self._put(event)
-            item: Event | Ended | _Failed = ENDED
+            item: Event | Ended | Failed = ENDED
         except BaseException as error:  # handed to the consumer, which raises it
-            item = _Failed(error)
+            item = Failed(error)
         if not self._closed:
             self._put(item)
 
-    def _put(self, item: Event | Ended | _Failed) -> None:
+    def _put(self, item: Event | Ended | Failed) -> None:
         self._queue.put(item)
         if self._ready is not None:
             self._ready.notify()

@@ -21,7 +21,7 @@ parser's own while feeding goes on: the same batches, in the same order
 from __future__ import annotations
 
 from sseflow.arrow._errors import JSONDataError
-from sseflow.arrow._live import follow
+from sseflow.arrow._live import afollow, follow
 from sseflow.arrow._native import BatchParser, RecordBatch, Schema
 from sseflow.arrow._stream import BatchStream, aiter_batches, iter_batches
 
@@ -31,6 +31,7 @@ __all__ = [
     "JSONDataError",
     "RecordBatch",
     "Schema",
+    "afollow",
     "aiter_batches",
     "follow",
     "iter_batches",

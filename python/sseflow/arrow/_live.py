@@ -1,5 +1,6 @@
 """Live streams into batches: rows cut by time as well as by size, and ``follow``, a
-reconnecting ``sseflow.EventSource`` read into batches on a thread of its own.
+reconnecting ``sseflow.EventSource`` read into batches on a thread of its own
+(``afollow``: an ``AsyncEventSource``, read by a task of its own).
 
 A batch of a live stream is cut at most ``flush_seconds`` after its first row came,
 so that a slow stream reaches its consumer as it goes; reading on a thread lets the
@@ -9,6 +10,7 @@ pipes with the same :class:`Cadence`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from contextlib import closing
@@ -18,12 +20,12 @@ from sseflow.arrow._native import BatchParser, RecordBatch
 from sseflow.arrow._stream import BatchStream
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 
-    from sseflow import Event, EventSource
-    from sseflow._arrivals import Arrivals
+    from sseflow import AsyncEventSource, Event, EventSource
+    from sseflow._arrivals import Arrivals, Ended
 
-__all__ = ["Cadence", "follow", "wire"]
+__all__ = ["Cadence", "afollow", "follow", "wire"]
 
 FLUSH_SECONDS: Final = 1.0
 """By default, a live stream's rows are cut into a batch at most this long after they came."""
@@ -107,22 +109,52 @@ def follow(
     """
     import sseflow
 
+    _check(flush_seconds, options, "follow")
+    if isinstance(source, str):
+        source = sseflow.EventSource(source)
+    elif not isinstance(source, sseflow.EventSource):
+        raise TypeError(
+            f"follow() takes a URL or an sseflow.EventSource, not {type(source).__name__}"
+        )
+    parser = BatchParser(**options)
+    return BatchStream(_followed(source, parser, flush_seconds), parser)
+
+
+def afollow(
+    source: str | AsyncEventSource,
+    *,
+    flush_seconds: float = FLUSH_SECONDS,
+    **options: Any,
+) -> AsyncGenerator[RecordBatch, None]:
+    """:func:`follow` in asyncio: the record batches of a live stream followed by an
+    ``sseflow.AsyncEventSource`` (made of a URL, or given), read by a task of its own
+    while the rows wait for their ``flush_seconds``. The same arguments, errors and
+    batches; closing the iterator (``aclose()``, or leaving an ``async for`` early
+    and letting it be finalized) cancels the task and closes the source.
+    """
+    import sseflow
+
+    _check(flush_seconds, options, "afollow")
+    if isinstance(source, str):
+        source = sseflow.AsyncEventSource(source)
+    elif not isinstance(source, sseflow.AsyncEventSource):
+        sync = (
+            ": use follow() for an EventSource" if isinstance(source, sseflow.EventSource) else ""
+        )
+        raise TypeError(
+            "afollow() takes a URL or an sseflow.AsyncEventSource, not "
+            f"{type(source).__name__}{sync}"
+        )
+    return _afollowed(source, BatchParser(**options), flush_seconds)
+
+
+def _check(flush_seconds: object, options: dict[str, Any], name: str) -> None:
     if isinstance(flush_seconds, bool) or not isinstance(flush_seconds, int | float):
         raise TypeError(f"flush_seconds must be a number, not {type(flush_seconds).__name__}")
     if not (math.isfinite(flush_seconds) and flush_seconds > 0):
         raise ValueError(f"flush_seconds must be a finite number above 0, got {flush_seconds}")
     if options.get("decode_threads", 0) != 0:
-        raise ValueError("follow() decodes in the calling thread: decode_threads must be 0")
-    if isinstance(source, str):
-        events = sseflow.EventSource(source)
-    elif isinstance(source, sseflow.EventSource):
-        events = source
-    else:
-        raise TypeError(
-            f"follow() takes a URL or an sseflow.EventSource, not {type(source).__name__}"
-        )
-    parser = BatchParser(**options)
-    return BatchStream(_followed(events, parser, flush_seconds), parser)
+        raise ValueError(f"{name}() decodes in the calling thread: decode_threads must be 0")
 
 
 def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Iterator[RecordBatch]:
@@ -145,16 +177,74 @@ def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Itera
 def _took(arrivals: Arrivals, parser: BatchParser, timeout: float | None) -> bool:
     """Feeds ``parser`` the events that came, as one chunk, waiting up to ``timeout``
     seconds for the first (``None``: no limit); whether the source goes on."""
+    return _turn(parser, arrivals.next(timeout), arrivals.take)
+
+
+def _turn(
+    parser: BatchParser, first: Event | Ended | None, take: Callable[[], Event | Ended | None]
+) -> bool:
+    """Feeds ``parser`` ``first`` and the events ``take`` has without waiting, as one
+    chunk (those before a failure too); whether the source goes on."""
     from sseflow import Event
     from sseflow._arrivals import Ended
 
     events: list[Event] = []
+    item = first
     try:
-        item = arrivals.next(timeout)
         while isinstance(item, Event):
             events.append(item)
-            item = arrivals.take() if len(events) < TURN else None
+            item = take() if len(events) < TURN else None
     finally:
-        if events:  # those before a failure too
+        if events:
             parser.feed(wire(events))
     return not isinstance(item, Ended)
+
+
+async def _afollowed(
+    source: AsyncEventSource, parser: BatchParser, seconds: float
+) -> AsyncGenerator[RecordBatch, None]:
+    import asyncio
+
+    from sseflow._arrivals import ENDED, WAITING, Failed, opened
+
+    arrived: asyncio.Queue[Event | Ended | Failed] = asyncio.Queue(WAITING)
+
+    async def read() -> None:
+        try:
+            async for event in source:
+                await arrived.put(event)
+            item: Ended | Failed = ENDED
+        except Exception as error:  # raised by the consumer, after the rows before it
+            item = Failed(error)
+        await arrived.put(item)
+
+    def take() -> Event | Ended | None:
+        return None if arrived.empty() else opened(arrived.get_nowait())
+
+    cadence = Cadence(parser, seconds)
+    reader = asyncio.ensure_future(read())
+    try:
+        while True:
+            try:
+                first = await asyncio.wait_for(arrived.get(), cadence.wait())
+            except TimeoutError:
+                first = None  # the rows may be due
+            try:
+                going = _turn(parser, None if first is None else opened(first), take)
+            except Exception:
+                parser.close()
+                for batch in parser:
+                    yield batch
+                raise
+            if not going:
+                break
+            for batch in cadence.cut():
+                yield batch
+        parser.close()
+        for batch in parser:
+            yield batch
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+        await source.aclose()
