@@ -14,12 +14,21 @@ from typing import Any
 import polars as pl
 import pytest
 from arrow_rows import rows
-from sse_server import Conn, SSEServer, sequence, static
+from sse_server import Conn, Route, SSEServer, sequence, static
 
 import sseflow
 from sseflow.arrow import RecordBatch, afollow, follow
 
 pytestmark = pytest.mark.timeout(60)
+
+
+def dropped_then_ended() -> Route:
+    """An event, then the stream drops mid-event; two more events; then 204."""
+    return sequence(
+        static(sseflow.encode("a", id="1", retry=10) + b"data: cut mid-ev"),
+        static(sseflow.encode("b", id="2") + sseflow.encode("c")),
+        static(status=204),
+    )
 
 
 def readers() -> list[threading.Thread]:
@@ -32,14 +41,7 @@ def data(batch: RecordBatch) -> list[str]:
 
 def test_a_stream_followed_across_a_drop_into_one_frame() -> None:
     with SSEServer() as server:
-        url = server.route(
-            "/s",
-            sequence(
-                static(sseflow.encode("a", id="1", retry=10) + b"data: cut mid-ev"),
-                static(sseflow.encode("b", id="2") + sseflow.encode("c")),
-                static(status=204),
-            ),
-        )
+        url = server.route("/s", dropped_then_ended())
         frame = pl.DataFrame(follow(url, offsets=True))
         assert frame.columns == ["event", "data", "id", "retry", "offset"]
         assert frame.select("data", "id", "retry").rows() == [
@@ -129,14 +131,7 @@ async def collect(batches: AsyncIterator[RecordBatch]) -> list[RecordBatch]:
 
 def test_afollow_across_a_drop_and_to_the_end() -> None:
     with SSEServer() as server:
-        url = server.route(
-            "/s",
-            sequence(
-                static(sseflow.encode("a", id="1", retry=10) + b"data: cut mid-ev"),
-                static(sseflow.encode("b", id="2") + sseflow.encode("c")),
-                static(status=204),
-            ),
-        )
+        url = server.route("/s", dropped_then_ended())
         got = rows(asyncio.run(collect(afollow(url, label="live"))))
         assert [(row["data"], row["id"], row["stream"]) for row in got] == [
             ("a", "1", "live"),
