@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from contextlib import closing
 from typing import TYPE_CHECKING, Any, Final
 
 from sseflow.arrow._native import BatchParser, RecordBatch
@@ -161,7 +160,7 @@ def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Itera
     from sseflow._arrivals import Arrivals
 
     cadence = Cadence(parser, seconds)
-    with closing(Arrivals(source)) as arrivals:
+    with contextlib.closing(Arrivals(source)) as arrivals:
         try:
             while _took(arrivals, parser, cadence.wait()):
                 yield from cadence.cut()
