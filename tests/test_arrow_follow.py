@@ -14,10 +14,13 @@ from typing import Any
 import polars as pl
 import pytest
 from arrow_rows import rows
+from hypothesis import given
 from sse_server import Conn, Route, SSEServer, sequence, static
+from test_differential import chunked_streams
 
 import sseflow
-from sseflow.arrow import RecordBatch, afollow, follow
+from sseflow.arrow import BatchParser, RecordBatch, afollow, follow
+from sseflow.arrow._live import wire
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -37,6 +40,19 @@ def readers() -> list[threading.Thread]:
 
 def data(batch: RecordBatch) -> list[str]:
     return [row["data"] for row in rows([batch])]
+
+
+@given(chunked_streams())
+def test_events_written_back_to_the_wire_are_the_same_rows(chunks: list[bytes]) -> None:
+    """What follow() and sseflow ingest parse: the events of any stream, written back
+    (types, data with its line breaks and spaces, IDs carried or reset, retry)."""
+    events = list(sseflow.iter_events(chunks))
+    parser = BatchParser()
+    parser.feed(wire(events))
+    parser.close()
+    assert [tuple(row.values()) for row in rows(list(parser))] == [
+        (event.event, event.data, event.id, event.retry) for event in events
+    ]
 
 
 def test_a_stream_followed_across_a_drop_into_one_frame() -> None:
