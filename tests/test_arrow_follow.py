@@ -34,6 +34,14 @@ def dropped_then_ended() -> Route:
     )
 
 
+def events_then_gone() -> Route:
+    """Two events, then the stream ends; the reconnection is answered 404."""
+    return sequence(
+        static(sseflow.encode("a") + sseflow.encode("b")),
+        static(b"gone", 404, "text/plain"),
+    )
+
+
 def readers() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread.name == "sseflow-live-reader"]
 
@@ -105,13 +113,7 @@ def test_an_inferred_type_takes_the_first_second_of_rows() -> None:
 
 def test_the_rows_before_a_failure_come_out_then_the_failure() -> None:
     with SSEServer() as server:
-        url = server.route(
-            "/s",
-            sequence(
-                static(sseflow.encode("a") + sseflow.encode("b")),
-                static(b"gone", 404, "text/plain"),
-            ),
-        )
+        url = server.route("/s", events_then_gone())
         stream = follow(sseflow.EventSource(url, retry=10), batch_rows=1)
         assert [data(batch) for batch in (next(stream), next(stream))] == [["a"], ["b"]]
         with pytest.raises(sseflow.ConnectionFailed) as failed:
@@ -195,13 +197,7 @@ def test_afollow_gives_the_rows_before_a_failure_then_the_failure() -> None:
             got.append(data(batch))
 
     with SSEServer() as server:
-        url = server.route(
-            "/s",
-            sequence(
-                static(sseflow.encode("a") + sseflow.encode("b")),
-                static(b"gone", 404, "text/plain"),
-            ),
-        )
+        url = server.route("/s", events_then_gone())
         with pytest.raises(sseflow.ConnectionFailed):
             asyncio.run(main(url))
     assert got == [["a"], ["b"]]
