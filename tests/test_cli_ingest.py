@@ -267,6 +267,9 @@ def test_live_url_followed_across_a_drop(tmp_path: Path) -> None:
         requests = server.requests_to("/s")
         assert [r.headers.get("last-event-id") for r in requests] == [None, "1", "2"]
         assert all(r.headers["x-token"] == "t" for r in requests)
+    # Each reconnection is reported, as sseflow listen reports it.
+    assert f"sseflow: event source {url}: " in result.stderr
+    assert "reconnecting in 0.010 s (Last-Event-ID '1')" in result.stderr
 
 
 def following(url: str, out: Path) -> subprocess.Popen[str]:
@@ -322,6 +325,124 @@ def test_ctrl_c_writes_what_came(tmp_path: Path) -> None:
         assert pq.read_table(out).column("data").to_pylist() == ["hello", "world"]
     # Two events in over a second: the rate is given to a tenth, not as 0 or 1.
     assert re.search(r"wrote 2 events in 1 batch to .*, \d\.\d events/s\)$", stderr.strip()), stderr
+
+
+def resuming(conn: Conn) -> None:
+    """Three events after the Last-Event-ID the request sends (IDs count from 1), then
+    silence."""
+    start = int(conn.request.headers.get("last-event-id") or 0)
+    conn.start()
+    conn.write(b"".join(encode(f"e{n}", id=str(n)) for n in range(start + 1, start + 4)))
+    conn.idle(30)
+
+
+def test_sigterm_ends_the_file_whole_and_says_how_to_resume(tmp_path: Path) -> None:
+    """As a service manager stops it: the Parquet file is closed whole (its footer
+    written), the exit status is 143, and the last event ID written is given as the
+    option that resumes after it."""
+    with SSEServer() as server:
+        url = server.route("/s", resuming)
+        out = tmp_path / "live.parquet"
+        process = following(url, out)
+        assert server.wait_for(lambda: out.exists(), timeout=10)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    assert pq.read_table(out).column("data").to_pylist() == ["e1", "e2", "e3"]
+    assert "wrote 3 events" in stderr
+    assert stderr.strip().endswith(
+        f"sseflow: {url}: resume after the last event written with --last-event-id 3"
+    ), stderr
+
+
+def rows(out: Path) -> list[dict[str, str]]:
+    """The rows of an NDJSON file, none while it is not made."""
+    lines = out.read_text().splitlines() if out.exists() else []
+    return [json.loads(line) for line in lines]
+
+
+def test_last_event_id_resumes_into_a_new_file_with_every_event_once(tmp_path: Path) -> None:
+    with SSEServer() as server:
+        url = server.route("/s", resuming)
+        first, second = tmp_path / "first.ndjson", tmp_path / "second.ndjson"
+        process = following(url, first)
+        assert server.wait_for(lambda: len(rows(first)) == 3, timeout=10)
+        stderr = interrupted(process)
+        resume = stderr.strip().splitlines()[-1].split(" with ")[-1].split()
+        assert resume == ["--last-event-id", "3"]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(second), *resume],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert server.wait_for(lambda: len(rows(second)) == 3, timeout=10)
+        stderr = interrupted(process)
+        sent = [r.headers.get("last-event-id") for r in server.requests_to("/s")]
+    assert sent == [None, "3"]
+    assert [row["data"] for row in rows(first) + rows(second)] == [f"e{n}" for n in range(1, 7)]
+    assert stderr.strip().endswith("--last-event-id 6")
+
+
+def test_several_urls_are_resumed_by_an_id_each_in_their_order(tmp_path: Path) -> None:
+    def without_ids(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("x"))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        with_ids, plain = server.route("/a", resuming), server.route("/b", without_ids)
+        out = tmp_path / "both.ndjson"
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "sseflow", "ingest", with_ids, plain),
+                *("--to", str(out), "--last-event-id", "10", "--last-event-id", ""),
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert server.wait_for(lambda: len(rows(out)) == 4, timeout=10)
+        stderr = interrupted(process)
+        assert server.requests_to("/a")[0].headers["last-event-id"] == "10"
+        assert "last-event-id" not in server.requests_to("/b")[0].headers
+    assert stderr.strip().endswith(
+        "resume the URLs after the last events written with "
+        "--last-event-id 13 --last-event-id ''"
+    ), stderr
+
+
+def test_idle_timeout_reconnects_a_silent_stream(tmp_path: Path) -> None:
+    def silent(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("a", id="1", retry=10))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        url = server.route("/s", sequence(silent, static(encode("b", id="2")), static(status=204)))
+        out = tmp_path / "o.parquet"
+        result = ingest(url, "--to", str(out), "--idle-timeout", "0.5")
+        sent = [r.headers.get("last-event-id") for r in server.requests_to("/s")]
+    assert result.returncode == 0, result.stderr
+    assert pq.read_table(out).column("data").to_pylist() == ["a", "b"]
+    assert sent == [None, "1", "2"]
+    assert "reconnecting in" in result.stderr
+
+
+def test_retry_statuses_reconnect_after_a_503(tmp_path: Path) -> None:
+    with SSEServer() as server:
+        busy = static(b"busy", 503, "text/plain", headers=[("Retry-After", "0")])
+        url = server.route("/s", sequence(busy, static(encode("a", retry=10)), static(status=204)))
+        out = tmp_path / "o.parquet"
+        result = ingest(url, "--to", str(out), "--retry-statuses")
+        assert result.returncode == 0, result.stderr
+        assert pq.read_table(out).column("data").to_pylist() == ["a"]
+        assert "503" in result.stderr  # the reconnection, reported
+        # Without the option a 503 fails the URL, as EventSource fails it.
+        refused = server.route("/busy", busy)
+        result = ingest(refused, "--to", str(tmp_path / "none.parquet"))
+    assert result.returncode == 1
+    assert "503" in result.stderr
 
 
 def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) -> None:
@@ -493,6 +614,22 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
         (("--to", "o.ndjson", "--batch-rows", "0"), "--batch-rows must be 1 or more, got 0", 2),
         (("--to", "o.ndjson", "--max-retries", "-1"), "--max-retries must be 0 or more", 2),
         (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
+        (
+            ("--to", "o.ndjson", "--last-event-id", "1"),
+            "--last-event-id is given once for each URL, in their order: 0 URLs, 1 given",
+            2,
+        ),
+        (
+            ("http://127.0.0.1:9/s", "--to", "o.ndjson", "--idle-timeout", "0"),
+            "--idle-timeout must be a finite number > 0, got 0.0",
+            2,
+        ),
+        (
+            ("http://127.0.0.1:9/s", "--to", "o.ndjson", "--last-event-id", "a\nb"),
+            "--last-event-id cannot contain NUL, CR or LF",
+            2,
+        ),
+        (("http://127.0.0.1:9/s", "--to", "o.ndjson", "-H", "X-A: a\rb"), "header", 2),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str, status: int) -> None:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import select
+import shlex
 import signal
 import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
@@ -46,7 +48,7 @@ def add_command(commands: Any) -> None:
         "data, id, retry, and the JSON data decoded into typed columns with --schema) and "
         "write them to OUT. FILEs are read in turn; then the URLs are followed live, all at "
         "once, reconnecting with Last-Event-ID like EventSource, until the server ends each "
-        "(204) or Ctrl-C. Progress is shown on a "
+        "(204), or Ctrl-C or SIGTERM, which end the file whole. Progress is shown on a "
         "terminal; a summary is printed at the end. Parquet and Arrow files need pyarrow "
         "(pip install 'sseflow[arrow]').",
     )
@@ -102,6 +104,23 @@ def add_command(commands: Any) -> None:
         type=int,
         metavar="N",
         help="for URLs: give up after N failed reconnections in a row (default: never)",
+    )
+    command.add_argument(
+        "--last-event-id",
+        action="append",
+        metavar="ID",
+        help="for URLs: resume after this ID (once per URL, in their order; '' for none)",
+    )
+    command.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="for URLs: reconnect after this long without a byte (default: wait forever)",
+    )
+    command.add_argument(
+        "--retry-statuses",
+        action="store_true",
+        help="for URLs: also reconnect after 429 and 5xx answers (honouring Retry-After)",
     )
 
 
@@ -253,22 +272,33 @@ class _Progress:
 
 
 class _Interrupt:
-    """Ctrl-C stops a read at once, but never a write: a batch being written, or an
-    event being parsed, is finished first, so the file is whole and holds every
-    event read before the interrupt."""
+    """Ctrl-C (or SIGTERM, as a service manager stops a process) stops a read at once,
+    but never a write: a batch being written, or an event being parsed, is finished
+    first, so the file is whole and holds every event read before the interrupt."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self) -> None:
         self.reading = False
         self.pending = False
+        self.signum = signal.SIGINT
 
     def __enter__(self) -> _Interrupt:
-        self._previous = signal.signal(signal.SIGINT, self._handle)
+        self._previous = [signal.signal(signum, self._handle) for signum in self.SIGNALS]
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        signal.signal(signal.SIGINT, self._previous)
+        for signum, previous in zip(self.SIGNALS, self._previous, strict=True):
+            signal.signal(signum, previous)
+
+    @property
+    def status(self) -> int:
+        """The exit status of a process the signal stopped: 130 for Ctrl-C, 143 for
+        SIGTERM, as a shell reports them."""
+        return 128 + self.signum
 
     def _handle(self, signum: int, frame: object) -> None:
+        self.signum = signal.Signals(signum)
         if self.reading:
             raise KeyboardInterrupt
         self.pending = True
@@ -402,13 +432,17 @@ class _Followed:
     type to decode into is known, when another URL infers it), the bytes its events came
     to, and how it ended."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, last_event_id: str = "") -> None:
         self.url = url
         self.parser: BatchParser | None = None
         self._cadence: Cadence | None = None
         self.read = 0
         self.ended = False
         self.failed: Exception | None = None
+        self.interrupted = False
+        #: The ID to resume after: the last event ID of the last event fed (and so
+        #: written), not the reader's, which may have read further.
+        self.last_event_id = last_event_id
 
     def feed(self, events: list[Event], options: Callable[[], dict[str, Any]]) -> None:
         """Writes ``events`` back to the wire format and parses them into rows, in one chunk."""
@@ -422,6 +456,7 @@ class _Followed:
         chunk = wire(events)
         self.read += len(chunk)
         self.parser.feed(chunk)
+        self.last_event_id = events[-1].id
 
     def wait(self) -> float | None:
         """How long until its rows are due, if some wait (``Cadence.wait``)."""
@@ -452,31 +487,44 @@ def _takeable(followed: list[_Followed], args: argparse.Namespace) -> list[int]:
     return [index for index in going if followed[index].parser is not None] or going
 
 
+def _source_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``EventSource`` options of every URL, from the command line."""
+    from sseflow.cli import _headers
+
+    return {
+        "headers": _headers(args.header, args.command_parser),
+        "max_retries": args.max_retries,
+        "idle_timeout": args.idle_timeout,
+        "retry_statuses": args.retry_statuses,
+    }
+
+
 def _follow(
-    urls: list[str],
+    followed: list[_Followed],
     args: argparse.Namespace,
     options: Callable[[str], dict[str, Any]],
     emit: Callable[[RecordBatch, int], None],
-) -> list[_Followed]:
+) -> None:
     """Follows every URL at once, each by ``EventSource`` (reconnecting) on a thread of
     its own, until each ends (204) or fails; each batch is handed to ``emit`` with the
-    bytes the URLs' events came to so far. A URL's rows are cut by time too (``Cadence``)."""
+    bytes the URLs' events came to so far. A URL's rows are cut by time too (``Cadence``).
+    Reconnections are reported on stderr, as ``sseflow listen`` reports them."""
     from sseflow import EventSource
     from sseflow._arrivals import Ended, Together
     from sseflow.arrow._live import TURN
-    from sseflow.cli import _headers
     from sseflow.errors import ConnectionFailed, RetriesExhausted
 
-    headers = _headers(args.header, args.command_parser)
-    followed = [_Followed(url) for url in urls]
-    sources = [EventSource(url, headers=headers, max_retries=args.max_retries) for url in urls]
+    sources = [
+        EventSource(url.url, last_event_id=url.last_event_id, **_source_options(args))
+        for url in followed
+    ]
 
     def hand_over() -> None:
         for url in followed:
             for batch in url.batches():
                 emit(batch, sum(each.read for each in followed))
 
-    with closing(Together(sources)) as together:
+    with closing(Together(sources)) as together, _reconnections_reported():
         try:
             while not all(url.ended for url in followed):
                 waits = [wait for url in followed if (wait := url.wait()) is not None]
@@ -507,10 +555,55 @@ def _follow(
         except KeyboardInterrupt:
             for url in followed:
                 if not url.ended:
+                    url.interrupted = True
                     url.end()
             hand_over()
             raise
-    return followed
+
+
+class _Notices(logging.StreamHandler):  # type: ignore[type-arg]
+    """Warnings on stderr, over the progress line on a terminal (redrawn at the next
+    batch). Errors are left out: a failed URL is named once, at the end."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno == logging.WARNING
+
+    def format(self, record: logging.LogRecord) -> str:
+        clear = "\r\033[K" if sys.stderr.isatty() else ""
+        return f"{clear}sseflow: {record.getMessage()}"
+
+
+@contextmanager
+def _reconnections_reported() -> Iterator[None]:
+    """``EventSource``'s warnings (each reconnection, why and when) on stderr meanwhile."""
+    logger = logging.getLogger("sseflow.eventsource")
+    handler = _Notices(sys.stderr)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _resumes(followed: list[_Followed]) -> list[str]:
+    """What resumes the URLs that the interrupt or a failure stopped: each one's last
+    event ID, as ``--last-event-id``, when there is one to give."""
+    stopped = [url for url in followed if url.interrupted or url.failed is not None]
+    if not any(url.last_event_id for url in stopped):
+        return []
+    if len(followed) == 1:
+        [url] = followed
+        return [f"{url.url}: resume after the last event written with {_resume_option(url)}"]
+    # With several URLs every one needs its option, in their order.
+    options = " ".join(_resume_option(url) for url in followed)
+    return [f"resume the URLs after the last events written with {options}"]
+
+
+def _resume_option(url: _Followed) -> str:
+    return f"--last-event-id {shlex.quote(url.last_event_id)}"
 
 
 def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
@@ -529,6 +622,16 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
         command_parser.error(f"--batch-rows must be 1 or more, got {args.batch_rows}")
     if args.max_retries is not None and args.max_retries < 0:
         command_parser.error(f"--max-retries must be 0 or more, got {args.max_retries}")
+    urls = [name for name in args.sources if name.startswith(("http://", "https://"))]
+    if args.last_event_id is not None and len(args.last_event_id) != len(urls):
+        command_parser.error(
+            f"--last-event-id is given once for each URL, in their order: "
+            f"{len(urls)} URL{'' if len(urls) == 1 else 's'}, "
+            f"{len(args.last_event_id)} given"
+        )
+    args.command_parser = command_parser
+    if urls:
+        _check_url_options(urls, args)
     if args.schema is None and (args.events is not None or args.on_error != "null"):
         # They say how the JSON is decoded, which only --schema asks for.
         given = "--events" if args.events is not None else "--on-error"
@@ -555,7 +658,6 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
             args.json_schema = schema_file.read(args.schema)
         except schema_file.SchemaFileError as error:
             command_parser.error(f"--schema {error}")
-    args.command_parser = command_parser
     from sseflow.arrow import JSONDataError
     from sseflow.errors import ConnectionFailed, RetriesExhausted
 
@@ -568,6 +670,22 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
     except CannotWrite as error:
         print(f"sseflow: {error}", file=sys.stderr)
         return 2
+
+
+def _check_url_options(urls: list[str], args: argparse.Namespace) -> None:
+    """Makes a bad URL, header, ID or timeout a usage error before any stream is read, as
+    ``EventSource`` would refuse it later (its message, with the options' names)."""
+    from sseflow import EventSource
+
+    ids = args.last_event_id or [""] * len(urls)
+    for url, last_id in zip(urls, ids, strict=True):
+        try:
+            EventSource(url, last_event_id=last_id, **_source_options(args)).close()
+        except (TypeError, ValueError) as error:
+            message = str(error)
+            for name in ("last_event_id", "idle_timeout", "max_retries"):
+                message = message.replace(name, "--" + name.replace("_", "-"))
+            args.command_parser.error(message)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -607,22 +725,26 @@ def _ingest(args: argparse.Namespace) -> int:
                     write(batch, read_before + source.read)
                 progress.bytes = read_before + source.read
                 print(progress.summary(args.to), file=sys.stderr)
-                return 130
+                return INTERRUPT.status
             read_before += source.read
             progress.bytes = read_before  # with no batch since the last, or none at all
             if source.parser.truncated:
                 truncated.append(name)
+        ids = args.last_event_id or [""] * len(urls)
+        followed = [_Followed(url, last_id) for url, last_id in zip(urls, ids, strict=True)]
         if urls:
             try:
-                followed = _follow(
-                    urls,
+                _follow(
+                    followed,
                     args,
                     lambda url: _parser_options(args, url if many else None),
                     lambda batch, read: write(batch, read_before + read),
                 )
             except KeyboardInterrupt:
                 print(progress.summary(args.to), file=sys.stderr)
-                return 130
+                for message in _resumes(followed):
+                    print(f"sseflow: {message}", file=sys.stderr)
+                return INTERRUPT.status
             progress.bytes = read_before + sum(url.read for url in followed)
             for url in followed:
                 if url.failed is not None:
@@ -639,6 +761,6 @@ def _ingest(args: argparse.Namespace) -> int:
     print(progress.summary(args.to), file=sys.stderr)
     for name in truncated:
         print(f"sseflow: {name} ended in the middle of an event", file=sys.stderr)
-    for message in failed:
+    for message in failed + _resumes(followed):
         print(f"sseflow: {message}", file=sys.stderr)
     return 1 if failed else 0
