@@ -407,8 +407,7 @@ def test_several_urls_are_resumed_by_an_id_each_in_their_order(tmp_path: Path) -
         assert server.requests_to("/a")[0].headers["last-event-id"] == "10"
         assert "last-event-id" not in server.requests_to("/b")[0].headers
     assert stderr.strip().endswith(
-        "resume the URLs after the last events written with "
-        "--last-event-id 13 --last-event-id ''"
+        "resume the URLs after the last events written with --last-event-id 13 --last-event-id ''"
     ), stderr
 
 
