@@ -52,6 +52,7 @@ def test_file_to_parquet_with_an_inferred_schema(tmp_path: Path) -> None:
     assert table.column("json").to_pylist()[10] is None
     assert table.column("id").to_pylist()[9] == "9"
     assert "wrote 11 events in 3 batches" in result.stderr
+    assert pq.ParquetFile(out).metadata.num_row_groups == 3  # a row group per --batch-rows
     assert "ended in the middle of an event" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -469,6 +470,35 @@ def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) 
             stderr = interrupted(process)
         assert rows() == ["first", "second", "third"]
         assert "wrote 3 events in 2 batches" in stderr
+
+
+def test_a_live_streams_batches_make_one_row_group_not_one_each(tmp_path: Path) -> None:
+    """A slow stream's batches are cut every second or so: written as a row group each, a
+    day's Parquet file would be 86,400 row groups of a few rows (before 2026-12-03). They
+    are gathered up to --batch-rows rows, in Parquet and Arrow files alike."""
+
+    def route(conn: Conn) -> None:
+        conn.start()
+        for name in ("a", "b", "c"):
+            conn.write(encode(name))
+            time.sleep(1.3)  # each cut alone, a second after it came
+        conn.idle(30)
+
+    with SSEServer() as server:
+        url = server.route("/s", route)
+        for out in (tmp_path / "live.parquet", tmp_path / "live.arrow"):
+            process = following(url, out)
+            assert server.wait_for(lambda: out.exists(), timeout=10)  # noqa: B023
+            time.sleep(3)
+            stderr = interrupted(process)
+            assert "wrote 3 events in 3 batches" in stderr
+            if out.suffix == ".parquet":
+                assert pq.ParquetFile(out).metadata.num_row_groups == 1
+                assert pq.read_table(out).column("data").to_pylist() == ["a", "b", "c"]
+            else:
+                with pa.ipc.open_file(out) as reader:
+                    assert reader.num_record_batches == 1
+                    assert reader.read_all().column("data").to_pylist() == ["a", "b", "c"]
 
 
 def test_live_urls_are_followed_at_once(tmp_path: Path) -> None:

@@ -158,18 +158,33 @@ def _empty_struct(name: str, kind: Any) -> str | None:
     return None
 
 
+GATHERED_BYTES = 16 << 20
+"""The most memory the batches gathered for one Parquet row group or IPC batch hold."""
+
+
 class _Pyarrow:
-    """A Parquet or Arrow IPC file, written through pyarrow one batch at a time.
+    """A Parquet or Arrow IPC file, written through pyarrow.
+
+    Batches are gathered and written together, as one Parquet row group or IPC batch,
+    once they hold ``rows`` rows (``--batch-rows``) or :data:`GATHERED_BYTES`, or at
+    the end: a live stream's batches are cut every second, and a row group for each
+    would make a day's file 86,400 row groups of a few rows, mostly metadata. (A
+    Parquet or IPC file is read only once closed, so nothing comes later for it.)
 
     Each batch has dictionaries of its own (``event``, ``id``, ``stream``), which
     Parquet takes; an IPC file holds one dictionary per column for the whole file, so
     there those columns are written as plain strings (a dictionary unified across the
     file would hold every ID of the stream in memory)."""
 
-    def __init__(self, path: str, schema: Schema, parquet: bool) -> None:
+    def __init__(self, path: str, schema: Schema, parquet: bool, rows: int) -> None:
         import pyarrow as pa
 
         self._pa = pa
+        self._parquet = parquet
+        self._rows = rows
+        self._gathered: list[Any] = []
+        self._gathered_rows = 0
+        self._gathered_bytes = 0
         target = pa.schema(schema)
         self._cast: Any = None
         if parquet:
@@ -198,9 +213,24 @@ class _Pyarrow:
         arrays = self._pa.record_batch(batch)
         if self._cast is not None:
             arrays = arrays.cast(self._cast)
-        self._writer.write_batch(arrays)
+        self._gathered.append(arrays)
+        self._gathered_rows += arrays.num_rows
+        self._gathered_bytes += arrays.nbytes
+        if self._gathered_rows >= self._rows or self._gathered_bytes >= GATHERED_BYTES:
+            self._write_gathered()
+
+    def _write_gathered(self) -> None:
+        if not self._gathered:
+            return
+        if self._parquet:
+            table = self._pa.Table.from_batches(self._gathered)
+            self._writer.write_table(table, row_group_size=max(1, table.num_rows))
+        else:
+            self._writer.write_batch(self._pa.concat_batches(self._gathered))
+        self._gathered, self._gathered_rows, self._gathered_bytes = [], 0, 0
 
     def close(self) -> None:
+        self._write_gathered()
         self._writer.close()
 
 
@@ -219,11 +249,12 @@ class _JsonLines:
         self._file.close()
 
 
-def _writer(path: str, schema: Schema) -> Writer:
+def _writer(path: str, schema: Schema, rows: int) -> Writer:
+    """The file at ``path``; a Parquet or Arrow one gathers batches into ``rows`` rows."""
     suffix = Path(path).suffix.lower()
     if suffix in (".ndjson", ".jsonl"):
         return _JsonLines(path)
-    return _Pyarrow(path, schema, parquet=suffix == ".parquet")
+    return _Pyarrow(path, schema, parquet=suffix == ".parquet", rows=rows)
 
 
 def _rate(events: int, seconds: float) -> str:
@@ -705,7 +736,7 @@ def _ingest(args: argparse.Namespace) -> int:
             args.json_schema = batch.schema.json_schema
             args.json_scalars_to_strings = True
         if writer is None:
-            writer = _writer(args.to, batch.schema)
+            writer = _writer(args.to, batch.schema, args.batch_rows)
             stack.callback(writer.close)
         writer.write(batch)
         progress.add(batch, read)
@@ -756,7 +787,7 @@ def _ingest(args: argparse.Namespace) -> int:
             empty.close()
             schema = empty.schema
             assert schema is not None  # known once closed
-            writer = _writer(args.to, schema)
+            writer = _writer(args.to, schema, args.batch_rows)
             stack.callback(writer.close)
     print(progress.summary(args.to), file=sys.stderr)
     for name in truncated:
