@@ -501,6 +501,50 @@ def test_a_live_streams_batches_make_one_row_group_not_one_each(tmp_path: Path) 
                     assert reader.read_all().column("data").to_pylist() == ["a", "b", "c"]
 
 
+def test_roll_closes_a_file_whole_each_period_while_the_stream_goes_on(tmp_path: Path) -> None:
+    """With --roll, each period's file is closed, and so readable, while the stream is still
+    followed; the files together hold every event once, in order."""
+
+    def route(conn: Conn) -> None:
+        conn.start()
+        for n in range(1, 4):
+            conn.write(encode(f"e{n}", id=str(n)))
+            time.sleep(1.6)
+        conn.idle(30)
+
+    def closed() -> list[Path]:
+        found = []
+        for path in sorted(tmp_path.glob("live-*.parquet")):
+            try:
+                pq.read_metadata(path)  # a file still open has no footer yet
+            except pa.ArrowInvalid:
+                continue
+            found.append(path)
+        return found
+
+    with SSEServer() as server:
+        url = server.route("/s", route)
+        out = tmp_path / "live.parquet"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sseflow", "ingest", url, "--to", str(out), "--roll", "1s"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.wait_for(lambda: len(closed()) >= 2, timeout=15), closed()
+            assert process.poll() is None  # still following
+        finally:
+            stderr = interrupted(process)
+    files = sorted(tmp_path.glob("live-*.parquet"))
+    assert not out.exists()
+    assert all(re.fullmatch(r"live-\d{8}T\d{6}Z(-\d+)?\.parquet", path.name) for path in files)
+    data = [pq.read_table(path).column("data").to_pylist() for path in files]
+    assert [row for rows in data for row in rows] == ["e1", "e2", "e3"]
+    assert all(data)  # a file is made only for a batch
+    assert f"wrote 3 events in 3 batches to {len(files)} files, {files[0]} to {files[-1]}" in stderr
+    assert stderr.strip().endswith("--last-event-id 3")
+
+
 def test_live_urls_are_followed_at_once(tmp_path: Path) -> None:
     """Two streams that never end: each one's events reach the file as they come, named by
     its URL in the ``stream`` column (before 2026-12-03 the second waited for the first's
@@ -643,6 +687,8 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
         (("--to", "o.ndjson", "--batch-rows", "0"), "--batch-rows must be 1 or more, got 0", 2),
         (("--to", "o.ndjson", "--max-retries", "-1"), "--max-retries must be 0 or more", 2),
         (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
+        (("--to", "o.ndjson", "--roll", "10x"), "a duration is a number and s, m, h or d", 2),
+        (("--to", "o.ndjson", "--roll", "0.5s"), "a duration is a second or more", 2),
         (
             ("--to", "o.ndjson", "--last-event-id", "1"),
             "--last-event-id is given once for each URL, in their order: 0 URLs, 1 given",

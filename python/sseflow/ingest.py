@@ -82,6 +82,13 @@ def add_command(commands: Any) -> None:
     command.add_argument(
         "--batch-rows", type=int, default=65536, metavar="N", help="rows per batch"
     )
+    command.add_argument(
+        "--roll",
+        type=_duration,
+        metavar="DURATION",
+        help="start a new file every DURATION (30s, 15m, 1h, 1d), each OUT's name with "
+        "the UTC time its first batch came (out-20261203T120000Z.parquet)",
+    )
     command.add_argument("--offsets", action="store_true", help="add each event's byte offset")
     command.add_argument(
         "--decode-threads",
@@ -122,6 +129,21 @@ def add_command(commands: Any) -> None:
         action="store_true",
         help="for URLs: also reconnect after 429 and 5xx answers (honouring Retry-After)",
     )
+
+
+def _duration(text: str) -> float:
+    """Seconds, from ``--roll``'s ``30s``, ``15m``, ``1h`` or ``1d`` (at least a second)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = text[:-1], text[-1:].lower()
+    try:
+        seconds = float(number) * units[unit]
+    except (KeyError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"a duration is a number and s, m, h or d (30s, 15m, 1h), got {text!r}"
+        ) from None
+    if not 1 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"a duration is a second or more, got {text!r}")
+    return seconds
 
 
 class Writer(Protocol):
@@ -255,6 +277,72 @@ def _writer(path: str, schema: Schema, rows: int) -> Writer:
     if suffix in (".ndjson", ".jsonl"):
         return _JsonLines(path)
     return _Pyarrow(path, schema, parquet=suffix == ".parquet", rows=rows)
+
+
+class _Output:
+    """Where the batches go: the file OUT, or with ``--roll`` a file per period, each
+    closed whole when the next begins. A rolled file is named after OUT, with the UTC
+    time its first batch came (and ``-2``, ``-3`` when a file of that name exists), so
+    that a run resumed later adds files beside those of the last one."""
+
+    def __init__(self, path: str, rows: int, roll: float | None) -> None:
+        self._path = Path(path)
+        self._rows = rows
+        self._roll = roll
+        self._writer: Writer | None = None
+        self._opened = 0.0
+        self.names: list[str] = []
+
+    def write(self, batch: RecordBatch) -> None:
+        self.tick()
+        if self._writer is None:
+            self._open(batch.schema)
+        assert self._writer is not None
+        self._writer.write(batch)
+
+    def wait(self) -> float | None:
+        """Seconds until the open file is due to be closed, if rolling."""
+        if self._roll is None or self._writer is None:
+            return None
+        return max(0.0, self._opened + self._roll - time.monotonic())
+
+    def tick(self) -> None:
+        """Closes the open file once its period is over: the next batch opens one."""
+        if self.wait() == 0.0:
+            self.close()
+
+    def ensure(self, schema: Schema) -> None:
+        """A file, with no rows, when no batch came."""
+        if not self.names:
+            self._open(schema)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
+
+    def describe(self) -> str:
+        """The files written, for the summary."""
+        if self._roll is None or len(self.names) == 1:
+            return self.names[0] if self.names else str(self._path)
+        if not self.names:
+            return "no file"
+        return f"{len(self.names)} files, {self.names[0]} to {self.names[-1]}"
+
+    def _open(self, schema: Schema) -> None:
+        name = str(self._path) if self._roll is None else self._rolled_name()
+        self._writer = _writer(name, schema, self._rows)
+        self._opened = time.monotonic()
+        self.names.append(name)
+
+    def _rolled_name(self) -> str:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        stem, suffix = self._path.stem, self._path.suffix
+        name, count = self._path.with_name(f"{stem}-{stamp}{suffix}"), 1
+        while name.exists() or str(name) in self.names:
+            count += 1
+            name = self._path.with_name(f"{stem}-{stamp}-{count}{suffix}")
+        return str(name)
 
 
 def _rate(events: int, seconds: float) -> str:
@@ -535,10 +623,12 @@ def _follow(
     args: argparse.Namespace,
     options: Callable[[str], dict[str, Any]],
     emit: Callable[[RecordBatch, int], None],
+    output: _Output,
 ) -> None:
     """Follows every URL at once, each by ``EventSource`` (reconnecting) on a thread of
     its own, until each ends (204) or fails; each batch is handed to ``emit`` with the
-    bytes the URLs' events came to so far. A URL's rows are cut by time too (``Cadence``).
+    bytes the URLs' events came to so far. A URL's rows are cut by time too (``Cadence``),
+    and ``output`` is woken when a rolled file is due to be closed.
     Reconnections are reported on stderr, as ``sseflow listen`` reports them."""
     from sseflow import EventSource
     from sseflow._arrivals import Ended, Together
@@ -558,7 +648,10 @@ def _follow(
     with closing(Together(sources)) as together, _reconnections_reported():
         try:
             while not all(url.ended for url in followed):
+                output.tick()
                 waits = [wait for url in followed if (wait := url.wait()) is not None]
+                if (closing_in := output.wait()) is not None:
+                    waits.append(closing_in)
                 among = _takeable(followed, args)
                 INTERRUPT.read(partial(together.wait, among, min(waits, default=None)))
                 for index in among:
@@ -723,25 +816,22 @@ def _ingest(args: argparse.Namespace) -> int:
     from sseflow.arrow import BatchParser
 
     progress = _Progress()
-    writer: Writer | None = None
+    output = _Output(args.to, args.batch_rows, args.roll)
     truncated: list[str] = []
     failed: list[str] = []
     many = len(args.sources) > 1
 
     def write(batch: RecordBatch, read: int) -> None:
-        nonlocal writer
         if many and args.json_schema == "infer":
             # The next sources decode into the type the first one inferred, as it
             # does (numbers and booleans fill its string fields).
             args.json_schema = batch.schema.json_schema
             args.json_scalars_to_strings = True
-        if writer is None:
-            writer = _writer(args.to, batch.schema, args.batch_rows)
-            stack.callback(writer.close)
-        writer.write(batch)
+        output.write(batch)
         progress.add(batch, read)
 
     with ExitStack() as stack:
+        stack.callback(output.close)
         read_before = 0
         # The files (and pipes) one after the other, then the URLs all at once.
         urls = [name for name in args.sources if name.startswith(("http://", "https://"))]
@@ -755,7 +845,8 @@ def _ingest(args: argparse.Namespace) -> int:
                 for batch in source.finish():
                     write(batch, read_before + source.read)
                 progress.bytes = read_before + source.read
-                print(progress.summary(args.to), file=sys.stderr)
+                output.close()
+                print(progress.summary(output.describe()), file=sys.stderr)
                 return INTERRUPT.status
             read_before += source.read
             progress.bytes = read_before  # with no batch since the last, or none at all
@@ -770,9 +861,11 @@ def _ingest(args: argparse.Namespace) -> int:
                     args,
                     lambda url: _parser_options(args, url if many else None),
                     lambda batch, read: write(batch, read_before + read),
+                    output,
                 )
             except KeyboardInterrupt:
-                print(progress.summary(args.to), file=sys.stderr)
+                output.close()
+                print(progress.summary(output.describe()), file=sys.stderr)
                 for message in _resumes(followed):
                     print(f"sseflow: {message}", file=sys.stderr)
                 return INTERRUPT.status
@@ -782,14 +875,13 @@ def _ingest(args: argparse.Namespace) -> int:
                     failed.append(f"{url.url}: {url.failed}" if many else str(url.failed))
                 elif url.parser is not None and url.parser.truncated:
                     truncated.append(url.url)
-        if writer is None and not failed:
+        if not output.names and not failed:
             empty = BatchParser(**_parser_options(args, args.sources[0] if many else None))
             empty.close()
             schema = empty.schema
             assert schema is not None  # known once closed
-            writer = _writer(args.to, schema, args.batch_rows)
-            stack.callback(writer.close)
-    print(progress.summary(args.to), file=sys.stderr)
+            output.ensure(schema)
+    print(progress.summary(output.describe()), file=sys.stderr)
     for name in truncated:
         print(f"sseflow: {name} ended in the middle of an event", file=sys.stderr)
     for message in failed + _resumes(followed):
