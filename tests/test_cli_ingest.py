@@ -77,6 +77,37 @@ def test_an_arrow_file_of_many_batches_holds_them_all(tmp_path: Path) -> None:
     assert table.column("id").to_pylist() == ["1", "2", "", "4"]
 
 
+@pytest.mark.parametrize(
+    ("compression", "stored"), [(None, "SNAPPY"), ("zstd", "ZSTD"), ("none", "UNCOMPRESSED")]
+)
+def test_compression_of_a_parquet_file(
+    tmp_path: Path, compression: str | None, stored: str
+) -> None:
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    out = tmp_path / "o.parquet"
+    chosen = () if compression is None else ("--compression", compression)
+    result = ingest(str(source), "--to", str(out), "--schema", "infer", *chosen)
+    assert result.returncode == 0, result.stderr
+    metadata = pq.ParquetFile(out).metadata.row_group(0)
+    assert {metadata.column(i).compression for i in range(metadata.num_columns)} == {stored}
+    assert pq.read_table(out).num_rows == 11
+
+
+@pytest.mark.parametrize("compression", ["zstd", "lz4", "none"])
+def test_compression_of_an_arrow_file(tmp_path: Path, compression: str) -> None:
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    out, plain = tmp_path / "o.arrow", tmp_path / "plain.arrow"
+    result = ingest(str(source), "--to", str(out), "--compression", compression)
+    assert result.returncode == 0, result.stderr
+    assert ingest(str(source), "--to", str(plain)).returncode == 0
+    with pa.ipc.open_file(out) as reader, pa.ipc.open_file(plain) as uncompressed:
+        assert reader.read_all().equals(uncompressed.read_all())
+    # Compressed buffers are smaller than the plain ones, and so is the file.
+    assert (out.stat().st_size < plain.stat().st_size) == (compression != "none")
+
+
 @pytest.mark.parametrize("data", ["not json", '{"a": {}}'])
 def test_a_struct_with_no_fields_is_refused_for_parquet_with_a_clear_error(
     tmp_path: Path, data: str
@@ -687,6 +718,8 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
         (("--to", "o.ndjson", "--batch-rows", "0"), "--batch-rows must be 1 or more, got 0", 2),
         (("--to", "o.ndjson", "--max-retries", "-1"), "--max-retries must be 0 or more", 2),
         (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
+        (("--to", "o.ndjson", "--compression", "zstd"), "--compression is for .parquet and", 2),
+        (("--to", "o.arrow", "--compression", "gzip"), "an Arrow file takes zstd, lz4 or", 2),
         (("--to", "o.ndjson", "--roll", "10x"), "a duration is a number and s, m, h or d", 2),
         (("--to", "o.ndjson", "--roll", "0.5s"), "a duration is a second or more", 2),
         (

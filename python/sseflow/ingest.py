@@ -83,6 +83,12 @@ def add_command(commands: Any) -> None:
         "--batch-rows", type=int, default=65536, metavar="N", help="rows per batch"
     )
     command.add_argument(
+        "--compression",
+        choices=("zstd", "lz4", "snappy", "gzip", "brotli", "none"),
+        help="how a Parquet or Arrow file's columns are compressed (Parquet: any, default "
+        "snappy; Arrow: zstd, lz4 or none, the default)",
+    )
+    command.add_argument(
         "--roll",
         type=_duration,
         metavar="DURATION",
@@ -198,7 +204,9 @@ class _Pyarrow:
     there those columns are written as plain strings (a dictionary unified across the
     file would hold every ID of the stream in memory)."""
 
-    def __init__(self, path: str, schema: Schema, parquet: bool, rows: int) -> None:
+    def __init__(
+        self, path: str, schema: Schema, parquet: bool, rows: int, compression: str | None
+    ) -> None:
         import pyarrow as pa
 
         self._pa = pa
@@ -220,7 +228,8 @@ class _Pyarrow:
                         "(--schema infer gives one when the first batch holds no JSON object "
                         "there): give --schema FILE, or write .arrow or .ndjson"
                     )
-            self._writer: Any = _created(path, lambda: pq.ParquetWriter(path, target))
+            codec = {} if compression is None else {"compression": compression}
+            self._writer: Any = _created(path, lambda: pq.ParquetWriter(path, target, **codec))
         else:
             plain = [
                 field.with_type(field.type.value_type)
@@ -229,7 +238,11 @@ class _Pyarrow:
                 for field in target
             ]
             self._cast = pa.schema(plain, metadata=target.metadata)
-            self._writer = _created(path, lambda: pa.ipc.new_file(path, self._cast))
+            ipc_codec = None if compression in (None, "none") else compression
+            options = pa.ipc.IpcWriteOptions(compression=ipc_codec)
+            self._writer = _created(
+                path, lambda: pa.ipc.new_file(path, self._cast, options=options)
+            )
 
     def write(self, batch: RecordBatch) -> None:
         arrays = self._pa.record_batch(batch)
@@ -271,12 +284,16 @@ class _JsonLines:
         self._file.close()
 
 
-def _writer(path: str, schema: Schema, rows: int) -> Writer:
+def _writer(path: str, schema: Schema, rows: int, compression: str | None) -> Writer:
     """The file at ``path``; a Parquet or Arrow one gathers batches into ``rows`` rows."""
     suffix = Path(path).suffix.lower()
     if suffix in (".ndjson", ".jsonl"):
         return _JsonLines(path)
-    return _Pyarrow(path, schema, parquet=suffix == ".parquet", rows=rows)
+    return _Pyarrow(path, schema, parquet=suffix == ".parquet", rows=rows, compression=compression)
+
+
+ARROW_COMPRESSIONS = ("zstd", "lz4", "none")
+"""What an Arrow IPC file may be compressed with (its format's codecs)."""
 
 
 class _Output:
@@ -285,10 +302,13 @@ class _Output:
     time its first batch came (and ``-2``, ``-3`` when a file of that name exists), so
     that a run resumed later adds files beside those of the last one."""
 
-    def __init__(self, path: str, rows: int, roll: float | None) -> None:
+    def __init__(
+        self, path: str, rows: int, roll: float | None, compression: str | None = None
+    ) -> None:
         self._path = Path(path)
         self._rows = rows
         self._roll = roll
+        self._compression = compression
         self._writer: Writer | None = None
         self._opened = 0.0
         self.names: list[str] = []
@@ -331,7 +351,7 @@ class _Output:
 
     def _open(self, schema: Schema) -> None:
         name = str(self._path) if self._roll is None else self._rolled_name()
-        self._writer = _writer(name, schema, self._rows)
+        self._writer = _writer(name, schema, self._rows, self._compression)
         self._opened = time.monotonic()
         self.names.append(name)
 
@@ -742,6 +762,12 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
     if not folder.is_dir():
         # Checked before any stream is read: the file is made at the first batch.
         command_parser.error(f"--to {args.to}: there is no directory {str(folder)!r}")
+    if args.compression is not None and suffix not in (".parquet", ".arrow"):
+        command_parser.error("--compression is for .parquet and .arrow files")
+    if suffix == ".arrow" and args.compression not in (None, *ARROW_COMPRESSIONS):
+        command_parser.error(
+            f"--compression {args.compression}: an Arrow file takes zstd, lz4 or none"
+        )
     if args.batch_rows < 1:
         command_parser.error(f"--batch-rows must be 1 or more, got {args.batch_rows}")
     if args.max_retries is not None and args.max_retries < 0:
@@ -816,7 +842,7 @@ def _ingest(args: argparse.Namespace) -> int:
     from sseflow.arrow import BatchParser
 
     progress = _Progress()
-    output = _Output(args.to, args.batch_rows, args.roll)
+    output = _Output(args.to, args.batch_rows, args.roll, args.compression)
     truncated: list[str] = []
     failed: list[str] = []
     many = len(args.sources) > 1
