@@ -194,6 +194,10 @@ CASES: dict[str, tuple[list[Any], dict[str, Any]]] = {
         [*chunks_of(9_000, 3_000), b"data: " + b"y" * 600 + b"\n\n", events(9_000, 9_100)],
         {"max_event_size": 500},
     ),
+    "limit, rows not yet in a batch": (
+        [*chunks_of(9_050, 3_000), b"data: " + b"y" * 600 + b"\n\n"],
+        {"max_event_size": 500},
+    ),
     "truncated": ([*chunks_of(9_000, 3_000), b'data: {"i": 1}'], {"raise_on_truncated": True}),
     "not bytes": ([*chunks_of(9_000, 3_000), "data: text\n\n"], {}),
 }
@@ -208,6 +212,10 @@ def test_errors_come_where_the_sync_reader_raises_them(case: str) -> None:
     assert len(want[0]) > 0
     got = asyncio.run(aoutcome(aiter_batches(alive(chunks), **options)))
     assert got == want
+    if case.startswith("limit"):
+        # Every event before the one over the limit (the 50 not yet in a batch too: until
+        # 2026-12-03 they were held back).
+        assert sum(batch.num_rows for batch in want[0]) == 9_000 + 50 * ("not yet" in case)
 
 
 def test_cancelling_the_consumer_leaves_no_thread_in_the_parser() -> None:

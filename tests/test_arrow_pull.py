@@ -429,9 +429,10 @@ def test_truncation_and_the_stream_to_arrow_are_as_before(tmp_path: Path) -> Non
 
 def test_a_limit_error_comes_after_the_batches_before_it() -> None:
     """The second chunk cuts two more batches, then a line goes over the limit: the three
-    batches come out, then the error, as the events do from ``sseflow.iter_events``; the
-    event after them waits in the batch being built. (Until 2026-12-01, ``parse()`` dropped
-    the batches a chunk cut before its limit error.)"""
+    batches come out, then the event after them in a batch of its own, then the error, as
+    the events do from ``sseflow.iter_events``. (Until 2026-12-01, ``parse()`` dropped the
+    batches a chunk cut before its limit error; until 2026-12-03 the event after them
+    waited in the batch being built, which the reader never handed out.)"""
     chunks = [numbered(3), numbered(7, 3) + b"data: " + b"x" * 100 + b"\n\n", numbered(9, 8)]
     events = sseflow.iter_events(chunks, parser_factory=lambda: sseflow.Parser(max_line_size=50))
     ids: list[str] = []
@@ -444,8 +445,9 @@ def test_a_limit_error_comes_after_the_batches_before_it() -> None:
             got: list[RecordBatch] = []
             with pytest.raises(LimitExceeded, match="max_line_size=50"):
                 got.extend(batches)
-            assert [row["id"] for row in rows(got)] == ids[:6]
-            assert parser.pending_rows == 1
+            assert [row["id"] for row in rows(got)] == ids
+            assert [batch.num_rows for batch in got] == [2, 2, 2, 1]
+            assert parser.pending_rows == 0
 
 
 def test_parse_leaves_the_batches_before_a_limit_error_for_batches() -> None:

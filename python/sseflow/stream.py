@@ -24,6 +24,7 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Sequence,
 )
 from typing import TYPE_CHECKING, Final, Protocol, TypeAlias, runtime_checkable
 
@@ -188,9 +189,20 @@ def _failed(
     """What a chunk the parser refused gives: a limit's error after the events
     before the offending one, a wrong type's error with a hint."""
     if isinstance(error, LimitExceeded):
-        yield from parser.events()
+        yield from _before_limit(parser)
         raise error
     raise _hinted(error, chunk, text_hint)
+
+
+def _before_limit(parser: ParserLike[Event]) -> Sequence[Event]:
+    """The events before the one over a limit. An ``sseflow.arrow.BatchParser`` in place
+    of the parser cuts its rows not yet in a batch into one first, and waits for the
+    batches its threads decode, so that no event before the error is held back."""
+    flush = getattr(parser, "flush", None)
+    if flush is not None:
+        flush()
+        parser.wait()  # type: ignore[attr-defined]  # a BatchParser's
+    return parser.events()
 
 
 def _check_async_reader(reader: SupportsAsyncRead) -> None:

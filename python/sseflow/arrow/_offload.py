@@ -109,7 +109,9 @@ async def aiter_batches_of(
                 if parser.in_flight:
                     batches += await off_loop(partial(_waited, parser))
         except LimitExceeded:
-            # The batches before the offending event first, as the sync reader does.
+            # The events before the offending one first, as the sync reader gives them:
+            # those not yet in a batch too, cut into one (which may wait for a thread).
+            await off_loop(parser.flush)
             ready = await off_loop(partial(_waited, parser)) if parser.in_flight else []
             for batch in ready + parser.batches():
                 yield batch

@@ -34,6 +34,7 @@ from sseflow.stream import (
     ParserFactory,
     SupportsAsyncRead,
     SupportsRead,
+    _before_limit,
     _check_arguments,
     _finish,
     _hinted,
@@ -264,9 +265,9 @@ def _pulled_batches(
         try:
             batches = parser.parse_from(chunks, wait=wait)
         except LimitExceeded:
-            # As iter_events: a limit's error after the events before the offending one.
-            parser.wait()
-            yield from parser.batches()
+            # As iter_events: a limit's error after the events before the offending one,
+            # those not yet in a batch too.
+            yield from cast("list[RecordBatch]", _before_limit(cast("ParserLike[Any]", parser)))
             raise
         if not batches:
             break
