@@ -125,6 +125,12 @@ def test_a_struct_with_no_fields_is_refused_for_parquet_with_a_clear_error(
     result = ingest(str(source), "--to", str(lines), "--schema", "infer")
     assert result.returncode == 0, result.stderr
     assert "wrote 1 event in 1 batch" in result.stderr
+    # A schema file can give one too: the message does not tell to give a file instead.
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"a": {}}')
+    result = ingest(str(source), "--to", str(out), "--schema", str(schema))
+    assert result.returncode == 1
+    assert "a schema FILE where it has {}): give --schema FILE with fields there" in result.stderr
 
 
 def test_stdin_and_files_to_arrow_and_ndjson(tmp_path: Path) -> None:
@@ -663,6 +669,41 @@ def test_a_url_that_fails_leaves_the_others_going(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_url_that_fails_is_named_at_once_and_at_the_end_of_an_interrupted_run(
+    tmp_path: Path,
+) -> None:
+    """A long run ends by a signal: a URL that failed at its start is named when it fails
+    and in the last lines (before 2026-12-03, neither)."""
+
+    def forever(conn: Conn) -> None:
+        conn.start()
+        conn.write(encode("a", id="1"))
+        conn.idle(30)
+
+    with SSEServer() as server:
+        good = server.route("/s", forever)
+        broken = server.route("/gone", static(b"not found", 404, "text/plain"))
+        out, log = tmp_path / "o.ndjson", tmp_path / "stderr.txt"
+        with log.open("w") as stderr_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "sseflow", "ingest", good, broken, "--to", str(out)],
+                stderr=stderr_file,
+                text=True,
+            )
+            notice = f"sseflow: {broken}: "
+            assert wait_for(lambda: notice in log.read_text(), timeout=10), log.read_text()
+            assert "the other URLs go on" in log.read_text()
+            assert wait_for(lambda: len(rows(out)) == 1, timeout=10)
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=20)
+    assert process.returncode == 143
+    lines = log.read_text().strip().splitlines()
+    assert lines[-2].startswith(notice), lines
+    assert "404" in lines[-2]
+    assert lines[-1].endswith("--last-event-id 1 --last-event-id ''")
+    assert "Traceback" not in log.read_text()
+
+
 def test_a_pipe_is_written_as_it_comes(tmp_path: Path) -> None:
     """``producer | sseflow ingest -``: rows reach the file about a second after they came,
     while the pipe is still open; at its end, the rest."""
@@ -722,6 +763,8 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
         (("--to", "o.arrow", "--compression", "gzip"), "an Arrow file takes zstd, lz4 or", 2),
         (("--to", "o.ndjson", "--roll", "10x"), "a duration is a number and s, m, h or d", 2),
         (("--to", "o.ndjson", "--roll", "0.5s"), "a duration is a second or more", 2),
+        (("--to", "o.ndjson", "--roll", "1e12d"), "a duration is at most 366d", 2),
+        (("--to", "o.ndjson", "--roll", "nand"), "a duration is a second or more", 2),
         (
             ("--to", "o.ndjson", "--last-event-id", "1"),
             "--last-event-id is given once for each URL, in their order: 0 URLs, 1 given",

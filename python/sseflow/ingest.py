@@ -147,9 +147,15 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"a duration is a number and s, m, h or d (30s, 15m, 1h), got {text!r}"
         ) from None
-    if not 1 <= seconds < float("inf"):
+    if not seconds >= 1:
         raise argparse.ArgumentTypeError(f"a duration is a second or more, got {text!r}")
+    if seconds > MAX_ROLL:
+        raise argparse.ArgumentTypeError(f"a duration is at most 366d, got {text!r}")
     return seconds
+
+
+MAX_ROLL = 366 * 86400
+"""The longest ``--roll``: a year, far below what the waits can be given."""
 
 
 class Writer(Protocol):
@@ -226,7 +232,8 @@ class _Pyarrow:
                     raise Unwritable(
                         f"{path}: Parquet cannot hold a struct with no fields, as {empty} is "
                         "(--schema infer gives one when the first batch holds no JSON object "
-                        "there): give --schema FILE, or write .arrow or .ndjson"
+                        "there, a schema FILE where it has {}): give --schema FILE with fields "
+                        "there, or write .arrow or .ndjson"
                     )
             codec = {} if compression is None else {"compression": compression}
             self._writer: Any = _created(path, lambda: pq.ParquetWriter(path, target, **codec))
@@ -695,6 +702,9 @@ def _follow(
                         url.feed(events, partial(options, url.url))
                     if ended:
                         url.end(failed)
+                        if failed is not None and len(followed) > 1:
+                            # Named at once too: the others may go on for days.
+                            _notice(f"{url.url}: {failed}; the other URLs go on")
                 hand_over()
         except KeyboardInterrupt:
             for url in followed:
@@ -713,8 +723,16 @@ class _Notices(logging.StreamHandler):  # type: ignore[type-arg]
         return record.levelno == logging.WARNING
 
     def format(self, record: logging.LogRecord) -> str:
-        clear = "\r\033[K" if sys.stderr.isatty() else ""
-        return f"{clear}sseflow: {record.getMessage()}"
+        return _over_progress(f"sseflow: {record.getMessage()}")
+
+
+def _over_progress(line: str) -> str:
+    """``line``, clearing the progress line first on a terminal."""
+    return f"\r\033[K{line}" if sys.stderr.isatty() else line
+
+
+def _notice(message: str) -> None:
+    print(_over_progress(f"sseflow: {message}"), file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -730,6 +748,15 @@ def _reconnections_reported() -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def _failures(followed: list[_Followed], many: bool) -> list[str]:
+    """How each URL that failed failed, named when the command read more than one source."""
+    return [
+        f"{url.url}: {url.failed}" if many else str(url.failed)
+        for url in followed
+        if url.failed is not None
+    ]
 
 
 def _resumes(followed: list[_Followed]) -> list[str]:
@@ -892,14 +919,13 @@ def _ingest(args: argparse.Namespace) -> int:
             except KeyboardInterrupt:
                 output.close()
                 print(progress.summary(output.describe()), file=sys.stderr)
-                for message in _resumes(followed):
+                for message in _failures(followed, many) + _resumes(followed):
                     print(f"sseflow: {message}", file=sys.stderr)
                 return INTERRUPT.status
             progress.bytes = read_before + sum(url.read for url in followed)
+            failed = _failures(followed, many)
             for url in followed:
-                if url.failed is not None:
-                    failed.append(f"{url.url}: {url.failed}" if many else str(url.failed))
-                elif url.parser is not None and url.parser.truncated:
+                if url.failed is None and url.parser is not None and url.parser.truncated:
                     truncated.append(url.url)
         if not output.names and not failed:
             empty = BatchParser(**_parser_options(args, args.sources[0] if many else None))
