@@ -19,7 +19,7 @@ from sse_server import Conn, Route, SSEServer, sequence, static
 from test_differential import chunked_streams
 
 import sseflow
-from sseflow.arrow import BatchParser, RecordBatch, afollow, follow
+from sseflow.arrow import BatchParser, RecordBatch, afollow, follow, iter_batches
 from sseflow.arrow._live import wire
 
 pytestmark = pytest.mark.timeout(60)
@@ -66,8 +66,8 @@ def test_events_written_back_to_the_wire_are_the_same_rows(chunks: list[bytes]) 
 def test_a_stream_followed_across_a_drop_into_one_frame() -> None:
     with SSEServer() as server:
         url = server.route("/s", dropped_then_ended())
-        frame = pl.DataFrame(follow(url, offsets=True))
-        assert frame.columns == ["event", "data", "id", "retry", "offset"]
+        frame = pl.DataFrame(follow(url))
+        assert frame.columns == ["event", "data", "id", "retry"]
         assert frame.select("data", "id", "retry").rows() == [
             ("a", "1", 10),
             ("b", "2", None),
@@ -133,6 +133,7 @@ def test_the_rows_before_a_failure_come_out_then_the_failure() -> None:
         ("http://127.0.0.1:9/", {"decode_threads": 2}, ValueError, "decode_threads must be 0"),
         ("http://127.0.0.1:9/", {"batch_rows": 0}, ValueError, "batch_rows"),
         ("ftp://127.0.0.1/", {}, ValueError, "http"),
+        ("http://127.0.0.1:9/", {"offsets": True}, ValueError, "follow() has no offsets"),
     ],
 )
 def test_bad_arguments_are_refused_before_anything_is_read(
@@ -145,6 +146,38 @@ def test_bad_arguments_are_refused_before_anything_is_read(
 
 async def collect(batches: AsyncIterator[RecordBatch]) -> list[RecordBatch]:
     return [batch async for batch in batches]
+
+
+def test_the_stream_is_parsed_with_default_event_and_limits_by_the_sources_parser() -> None:
+    """``default_event=None`` tells an event that named no type from one that named
+    ``message``, in follow and afollow as in iter_batches (before 2026-12-03 both were
+    ``message``); a limit is the source's parser's, on the stream's own lines, and the
+    rows before it come out first."""
+    stream = b"retry: 10\ndata:x\n\nevent: message\ndata: y\n\nevent: t\ndata: z\n\n"
+    want = [(None, "x"), ("message", "y"), ("t", "z")]
+    with SSEServer() as server:
+        url = server.route("/s", sequence(static(stream), static(status=204)))
+        assert [
+            (r["event"], r["data"]) for r in rows(list(follow(url, default_event=None)))
+        ] == want
+        again = server.route("/again", sequence(static(stream), static(status=204)))
+        got = rows(asyncio.run(collect(afollow(again, default_event=None))))
+        assert [(row["event"], row["data"]) for row in got] == want
+        assert [r["event"] for r in rows(list(iter_batches([stream], default_event=None)))] == [
+            event for event, _ in want
+        ]
+        # data:x is 6 bytes on the wire; written back, "data: x" would be 7.
+        over = server.route("/over", static(b"data:x\n\ndata:yyyyyy\n\n"))
+        limited = follow(over, max_line_size=6, batch_rows=1)
+        assert data(next(limited)) == ["x"]
+        with pytest.raises(sseflow.LimitExceeded, match="max_line_size=6"):
+            next(limited)
+        limited.close()
+        own = sseflow.EventSource(url)
+        with pytest.raises(ValueError, match="give default_event to its parser_factory"):
+            follow(own, default_event=None)
+        own.close()
+    assert not readers()
 
 
 def test_afollow_across_a_drop_and_to_the_end() -> None:

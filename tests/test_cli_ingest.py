@@ -761,6 +761,11 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
         (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
         (("--to", "o.ndjson", "--compression", "zstd"), "--compression is for .parquet and", 2),
         (("--to", "o.arrow", "--compression", "gzip"), "an Arrow file takes zstd, lz4 or", 2),
+        (
+            ("http://127.0.0.1:9/s", "--to", "o.ndjson", "--offsets"),
+            "--offsets is for FILEs: a URL's events come over several connections",
+            2,
+        ),
         (("--to", "o.ndjson", "--roll", "10x"), "a duration is a number and s, m, h or d", 2),
         (("--to", "o.ndjson", "--roll", "0.5s"), "a duration is a second or more", 2),
         (("--to", "o.ndjson", "--roll", "1e12d"), "a duration is at most 366d", 2),

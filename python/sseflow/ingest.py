@@ -95,7 +95,9 @@ def add_command(commands: Any) -> None:
         help="start a new file every DURATION (30s, 15m, 1h, 1d), each OUT's name with "
         "the UTC time its first batch came (out-20261203T120000Z.parquet)",
     )
-    command.add_argument("--offsets", action="store_true", help="add each event's byte offset")
+    command.add_argument(
+        "--offsets", action="store_true", help="for FILEs: add each event's byte offset"
+    )
     command.add_argument(
         "--decode-threads",
         type=int,
@@ -807,6 +809,10 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
             f"{len(args.last_event_id)} given"
         )
     args.command_parser = command_parser
+    if urls and args.offsets:
+        # A URL's events come over several connections, and are parsed again from
+        # their wire format (see _Followed.feed): there is no one stream to count in.
+        command_parser.error("--offsets is for FILEs: a URL's events come over several connections")
     if urls:
         _check_url_options(urls, args)
     if args.schema is None and (args.events is not None or args.on_error != "null"):

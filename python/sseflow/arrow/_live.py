@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from sseflow.arrow._native import BatchParser, RecordBatch
@@ -31,6 +32,11 @@ FLUSH_SECONDS: Final = 1.0
 
 TURN: Final = 256
 """The most events that came meanwhile parsed as one chunk."""
+
+SOURCE_PARSER: Final = ("default_event", "max_line_size", "max_event_size")
+"""The options of the stream's own parsing, which the source's parser applies: the
+batches are parsed again from its events written back to the wire format, whose lines
+are not the stream's (``data: x``, not ``data:x``; no comments)."""
 
 
 class Cadence:
@@ -87,8 +93,12 @@ def follow(
         flush_seconds: the longest a row waits to be cut into a batch (a finite
             number > 0), besides ``batch_rows`` and ``batch_bytes``.
         options: the :class:`BatchParser` options (``json_schema``, ``batch_rows``,
-            ``offsets``, ``label``...); ``decode_threads`` stays 0 (a live stream
-            comes slower than the calling thread decodes it).
+            ``label``...); ``decode_threads`` stays 0 (a live stream comes slower
+            than the calling thread decodes it). ``default_event``,
+            ``max_line_size`` and ``max_event_size`` go to the parser of the
+            ``EventSource`` made of a URL (give them to your own source's
+            ``parser_factory``). There is no ``offsets``: the events come over
+            several connections, so a byte position in one stream would mislead.
 
     Returns:
         A :class:`BatchStream`, read on a thread of its own from the first
@@ -99,7 +109,8 @@ def follow(
         TypeError: a ``source`` that is neither, a ``flush_seconds`` that is no
             number, or a bad ``BatchParser`` option.
         ValueError: a ``flush_seconds`` not above 0, or infinite or NaN; a
-            ``decode_threads`` other than 0.
+            ``decode_threads`` other than 0; ``offsets=True``; ``default_event`` or
+            a limit with an ``EventSource`` given.
 
     Iterating raises what the source raises (``sseflow.ConnectionFailed``,
     ``sseflow.RetriesExhausted``), once the batches of the events before are out.
@@ -109,8 +120,9 @@ def follow(
     import sseflow
 
     _check(flush_seconds, options, "follow")
+    options, own = _split(options, given=not isinstance(source, str), name="follow")
     if isinstance(source, str):
-        source = sseflow.EventSource(source)
+        source = sseflow.EventSource(source, parser_factory=partial(sseflow.Parser, **own))
     elif not isinstance(source, sseflow.EventSource):
         raise TypeError(
             f"follow() takes a URL or an sseflow.EventSource, not {type(source).__name__}"
@@ -134,8 +146,10 @@ def afollow(
     import sseflow
 
     _check(flush_seconds, options, "afollow")
+    options, own = _split(options, given=not isinstance(source, str), name="afollow")
     if isinstance(source, str):
-        source = sseflow.AsyncEventSource(source)
+        factory = partial(sseflow.Parser, **own)
+        source = sseflow.AsyncEventSource(source, parser_factory=factory)
     elif not isinstance(source, sseflow.AsyncEventSource):
         sync = (
             ": use follow() for an EventSource" if isinstance(source, sseflow.EventSource) else ""
@@ -154,6 +168,28 @@ def _check(flush_seconds: object, options: dict[str, Any], name: str) -> None:
         raise ValueError(f"flush_seconds must be a finite number above 0, got {flush_seconds}")
     if options.get("decode_threads", 0) != 0:
         raise ValueError(f"{name}() decodes in the calling thread: decode_threads must be 0")
+
+
+def _split(
+    options: dict[str, Any], given: bool, name: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The :class:`BatchParser` options, and those of the source's parser
+    (:data:`SOURCE_PARSER`); the batch parser takes the same default event type."""
+    if options.get("offsets"):
+        raise ValueError(
+            f"{name}() has no offsets: a followed stream's events come over several "
+            "connections, and are parsed again from their wire format; for a byte position, "
+            "iter_batches(response, offsets=True) reads one response"
+        )
+    own: dict[str, Any] = {key: options.pop(key) for key in SOURCE_PARSER if key in options}
+    if own and given:
+        raise ValueError(
+            f"{name}() of an EventSource: give {', '.join(own)} to its parser_factory "
+            "(its parser reads the stream)"
+        )
+    if "default_event" in own:
+        options["default_event"] = own["default_event"]
+    return options, own
 
 
 def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Iterator[RecordBatch]:
