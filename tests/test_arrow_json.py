@@ -89,6 +89,22 @@ MALFORMED = st.sampled_from(
         "5",
         '"text"',
         "null",
+        # What arrow-json's decoder takes but JSON is not (refused since 2026-12-03).
+        '{"i": 1,}',
+        '{"l": [1,]}',
+        '{,"i": 1}',
+        '{"i": 1 "s": "x"}',
+        '{"l": [1 2]}',
+        '{"i": 01}',
+        '{"i": -01}',
+        '{"f": 1.}',
+        '{"f": .5}',
+        '{"f": 1e}',
+        '{"f": +1}',
+        '{"f": -}',
+        '{"s": "a\tb"}',  # a raw tab in a string
+        '{"s": "a\nb"}',  # two data lines, joined by a raw LF inside the string
+        '{"o": {"t": ["\u0001"]}}',
     ]
 )
 

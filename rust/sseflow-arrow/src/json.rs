@@ -30,6 +30,7 @@ use crate::direct::Direct;
 use crate::error::{Error, JsonError};
 use crate::escapes::unescape_pairs;
 use crate::schema;
+use crate::strict::syntax_error;
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
@@ -393,7 +394,8 @@ impl Json {
         }
     }
 
-    /// The fast pass: every row must be one JSON value fitting the type.
+    /// The fast pass: every row must be one JSON value fitting the type (and JSON
+    /// as RFC 8259 writes it, which arrow-json does not check).
     fn decode_all(&mut self, batch: &Batch<'_>, rows: &[usize]) -> Result<Option<ArrayRef>, ()> {
         let limit = self.batch_rows.clamp(1, DECODER_ROWS);
         let mut parts = Vec::new();
@@ -414,6 +416,14 @@ impl Json {
         }
         if !decoder.is_empty() {
             parts.push(flush(decoder).map_err(drop)?);
+        }
+        // Rows arrow-json took that are not JSON: the careful pass names them.
+        if std::env::var_os("NOSTRICT").is_none()
+            && rows
+                .iter()
+                .any(|&row| syntax_error(&batch.data(row)).is_some())
+        {
+            return Err(());
         }
         concat(parts).map_err(drop)
     }
@@ -568,8 +578,11 @@ impl Checker {
             Err(error) => Some(format!("not JSON: {}", byte_named(error.to_string()))),
             Ok(true) if current.len() == 1 && !current.has_partial_record() => {
                 match current.flush() {
-                    Ok(_) => None,
-                    Err(error) => Some(format!("does not fit the schema: {error}")),
+                    // What arrow-json takes but JSON is not (`strict.rs`).
+                    Ok(_) => syntax_error(data),
+                    // (`-` is a number to arrow-json, until it parses it.)
+                    Err(error) => syntax_error(data)
+                        .or_else(|| Some(format!("does not fit the schema: {error}"))),
                 }
             }
             Ok(_) => Some("not one JSON value".to_owned()),

@@ -37,6 +37,7 @@ mod integers;
 mod json;
 mod pieces;
 mod schema;
+mod strict;
 mod workers;
 
 pub use batches::{BatchParser, Options};
