@@ -509,6 +509,19 @@ def test_the_last_events_are_written_while_the_server_is_silent(tmp_path: Path) 
         assert "wrote 3 events in 2 batches" in stderr
 
 
+def test_a_row_group_holds_at_most_batch_rows_rows(tmp_path: Path) -> None:
+    """Batches cut at 1 MiB (about 38,800 of these events) are gathered only while the
+    row group stays within --batch-rows (65,536): before, two made one of 77,672."""
+    source, out = tmp_path / "s.sse", tmp_path / "o.parquet"
+    source.write_bytes(encode("x" * 20) * 100_000)
+    result = ingest(str(source), "--to", str(out))
+    assert result.returncode == 0, result.stderr
+    metadata = pq.ParquetFile(out).metadata
+    groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert sum(groups) == 100_000
+    assert max(groups) <= 65_536, groups
+
+
 def test_a_live_streams_batches_make_one_row_group_not_one_each(tmp_path: Path) -> None:
     """A slow stream's batches are cut every second or so: written as a row group each, a
     day's Parquet file would be 86,400 row groups of a few rows (before 2026-12-03). They
@@ -816,6 +829,9 @@ def test_a_url_that_is_not_an_event_stream(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert "500" in result.stderr
         assert "Traceback" not in result.stderr
+    # No file is made, and the summary says so (before 2026-12-03: "wrote 0 events ... to").
+    assert not (tmp_path / "o.ndjson").exists()
+    assert "sseflow: wrote no file (0.0 MB read in " in result.stderr
 
 
 def test_missing_pyarrow_names_the_extra(tmp_path: Path) -> None:

@@ -202,8 +202,8 @@ class _Pyarrow:
     """A Parquet or Arrow IPC file, written through pyarrow.
 
     Batches are gathered and written together, as one Parquet row group or IPC batch,
-    once they hold ``rows`` rows (``--batch-rows``) or :data:`GATHERED_BYTES`, or at
-    the end: a live stream's batches are cut every second, and a row group for each
+    once they hold ``rows`` rows (``--batch-rows``; never more) or :data:`GATHERED_BYTES`,
+    or at the end: a live stream's batches are cut every second, and a row group for each
     would make a day's file 86,400 row groups of a few rows, mostly metadata. (A
     Parquet or IPC file is read only once closed, so nothing comes later for it.)
 
@@ -257,6 +257,8 @@ class _Pyarrow:
         arrays = self._pa.record_batch(batch)
         if self._cast is not None:
             arrays = arrays.cast(self._cast)
+        if self._gathered_rows + arrays.num_rows > self._rows:
+            self._write_gathered()  # so that no row group holds more than ``rows``
         self._gathered.append(arrays)
         self._gathered_rows += arrays.num_rows
         self._gathered_bytes += arrays.nbytes
@@ -350,12 +352,12 @@ class _Output:
             writer, self._writer = self._writer, None
             writer.close()
 
-    def describe(self) -> str:
-        """The files written, for the summary."""
-        if self._roll is None or len(self.names) == 1:
-            return self.names[0] if self.names else str(self._path)
+    def describe(self) -> str | None:
+        """The files written, for the summary; None if none was made."""
         if not self.names:
-            return "no file"
+            return None
+        if len(self.names) == 1:
+            return self.names[0]
         return f"{len(self.names)} files, {self.names[0]} to {self.names[-1]}"
 
     def _open(self, schema: Schema) -> None:
@@ -407,15 +409,18 @@ class _Progress:
             f"{_rate(self.events, seconds)} events/s"
         )
 
-    def summary(self, out: str) -> str:
+    def summary(self, out: str | None) -> str:
+        """The last word on the run; ``out`` names the files written (None: none was)."""
         if self._live:
             print("\r\033[K", end="", file=sys.stderr)
         seconds = time.monotonic() - self.start
+        read = f"{self.bytes / 1e6:,.1f} MB read in {seconds:.2f} s"
+        if out is None:
+            return f"sseflow: wrote no file ({read})"
         return (
             f"sseflow: wrote {self.events:,} event{'' if self.events == 1 else 's'} in "
             f"{self.batches:,} batch{'' if self.batches == 1 else 'es'} to {out} "
-            f"({self.bytes / 1e6:,.1f} MB read in {seconds:.2f} s, "
-            f"{_rate(self.events, seconds)} events/s)"
+            f"({read}, {_rate(self.events, seconds)} events/s)"
         )
 
 
