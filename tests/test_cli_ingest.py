@@ -757,10 +757,18 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message", "status"),
     [
-        (("--to", "out.csv"), "--to must end in .parquet, .arrow or .ndjson", 2),
+        (("--to", "{tmp}/out.csv"), "--to must end in .parquet, .arrow or .ndjson", 2),
         (("--to", "{tmp}/o.parquet", "--schema", "{tmp}/missing.json"), "No such file", 2),
-        (("--to", "o.ndjson", "--decode-threads", "-1"), "--decode-threads must be 0 or more", 2),
-        (("--to", "o.ndjson", "--events", "a"), "--events is about decoding the data as JSON", 2),
+        (
+            ("--to", "{tmp}/o.ndjson", "--decode-threads", "-1"),
+            "--decode-threads must be 0 or more",
+            2,
+        ),
+        (
+            ("--to", "{tmp}/o.ndjson", "--events", "a"),
+            "--events is about decoding the data as JSON",
+            2,
+        ),
         (
             (
                 "--to",
@@ -769,36 +777,44 @@ def test_the_bytes_read_are_counted_with_no_event(tmp_path: Path) -> None:
             "there is no directory '{tmp}/no'",
             2,
         ),
-        (("--to", "o.ndjson", "--batch-rows", "0"), "--batch-rows must be 1 or more, got 0", 2),
-        (("--to", "o.ndjson", "--max-retries", "-1"), "--max-retries must be 0 or more", 2),
-        (("--to", "o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
-        (("--to", "o.ndjson", "--compression", "zstd"), "--compression is for .parquet and", 2),
-        (("--to", "o.arrow", "--compression", "gzip"), "an Arrow file takes zstd, lz4 or", 2),
         (
-            ("http://127.0.0.1:9/s", "--to", "o.ndjson", "--offsets"),
+            ("--to", "{tmp}/o.ndjson", "--batch-rows", "0"),
+            "--batch-rows must be 1 or more, got 0",
+            2,
+        ),
+        (("--to", "{tmp}/o.ndjson", "--max-retries", "-1"), "--max-retries must be 0 or more", 2),
+        (("--to", "{tmp}/o.ndjson", "--on-error", "raise"), "--on-error is about decoding", 2),
+        (
+            ("--to", "{tmp}/o.ndjson", "--compression", "zstd"),
+            "--compression is for .parquet and",
+            2,
+        ),
+        (("--to", "{tmp}/o.arrow", "--compression", "gzip"), "an Arrow file takes zstd, lz4 or", 2),
+        (
+            ("http://127.0.0.1:9/s", "--to", "{tmp}/o.ndjson", "--offsets"),
             "--offsets is for FILEs: a URL's events come over several connections",
             2,
         ),
-        (("--to", "o.ndjson", "--roll", "10x"), "a duration is a number and s, m, h or d", 2),
-        (("--to", "o.ndjson", "--roll", "0.5s"), "a duration is a second or more", 2),
-        (("--to", "o.ndjson", "--roll", "1e12d"), "a duration is at most 366d", 2),
-        (("--to", "o.ndjson", "--roll", "nand"), "a duration is a second or more", 2),
+        (("--to", "{tmp}/o.ndjson", "--roll", "10x"), "a duration is a number and s, m, h or d", 2),
+        (("--to", "{tmp}/o.ndjson", "--roll", "0.5s"), "a duration is a second or more", 2),
+        (("--to", "{tmp}/o.ndjson", "--roll", "1e12d"), "a duration is at most 366d", 2),
+        (("--to", "{tmp}/o.ndjson", "--roll", "nand"), "a duration is a second or more", 2),
         (
-            ("--to", "o.ndjson", "--last-event-id", "1"),
+            ("--to", "{tmp}/o.ndjson", "--last-event-id", "1"),
             "--last-event-id is given once for each URL, in their order: 0 URLs, 1 given",
             2,
         ),
         (
-            ("http://127.0.0.1:9/s", "--to", "o.ndjson", "--idle-timeout", "0"),
+            ("http://127.0.0.1:9/s", "--to", "{tmp}/o.ndjson", "--idle-timeout", "0"),
             "--idle-timeout must be a finite number > 0, got 0.0",
             2,
         ),
         (
-            ("http://127.0.0.1:9/s", "--to", "o.ndjson", "--last-event-id", "a\nb"),
+            ("http://127.0.0.1:9/s", "--to", "{tmp}/o.ndjson", "--last-event-id", "a\nb"),
             "--last-event-id cannot contain NUL, CR or LF",
             2,
         ),
-        (("http://127.0.0.1:9/s", "--to", "o.ndjson", "-H", "X-A: a\rb"), "header", 2),
+        (("http://127.0.0.1:9/s", "--to", "{tmp}/o.ndjson", "-H", "X-A: a\rb"), "header", 2),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str, status: int) -> None:
