@@ -587,12 +587,39 @@ def test_roll_closes_a_file_whole_each_period_while_the_stream_goes_on(tmp_path:
             stderr = interrupted(process)
     files = sorted(tmp_path.glob("live-*.parquet"))
     assert not out.exists()
-    assert all(re.fullmatch(r"live-\d{8}T\d{6}Z(-\d+)?\.parquet", path.name) for path in files)
+    assert all(re.fullmatch(r"live-\d{8}T\d{6}Z(_\d+)?\.parquet", path.name) for path in files)
     data = [pq.read_table(path).column("data").to_pylist() for path in files]
     assert [row for rows in data for row in rows] == ["e1", "e2", "e3"]
     assert all(data)  # a file is made only for a batch
     assert f"wrote 3 events in 3 batches to {len(files)} files, {files[0]} to {files[-1]}" in stderr
     assert stderr.strip().endswith("--last-event-id 3")
+
+
+def test_a_rolled_file_name_taken_gets_a_number_that_sorts_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files begun in the same second (another run's, or after the clock went back) are
+    numbered so that their names sort in the order they began."""
+    from sseflow.arrow import iter_batches
+    from sseflow.ingest import _Output
+
+    instant = time.gmtime(1_796_299_200)  # 2026-12-03T12:00:00Z
+    monkeypatch.setattr(time, "gmtime", lambda *_: instant)
+    (tmp_path / "live-20261203T120000Z.parquet").write_bytes(b"another run's")
+    output = _Output(str(tmp_path / "live.parquet"), 100, roll=3600.0)
+    for n in range(3):
+        [batch] = iter_batches([encode(f"e{n}")])
+        output.write(batch)
+        output.close()
+    names = [Path(name).name for name in output.names]
+    assert names == [f"live-20261203T120000Z_{n}.parquet" for n in (2, 3, 4)]
+    files = sorted(tmp_path.glob("live-*.parquet"))
+    assert [path.name for path in files[1:]] == names
+    assert [pq.read_table(path).column("data")[0].as_py() for path in files[1:]] == [
+        "e0",
+        "e1",
+        "e2",
+    ]
 
 
 def test_live_urls_are_followed_at_once(tmp_path: Path) -> None:

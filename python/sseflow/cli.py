@@ -6,11 +6,14 @@ import argparse
 import contextlib
 import json
 import logging
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import BinaryIO
 
 from sseflow import Event, Parser, reference
+from sseflow._interrupt import Interrupt
 from sseflow.samples import SAMPLES, sample
 
 __all__ = ["main"]
@@ -47,8 +50,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="follow a live stream, reconnecting, and print its events as JSON lines",
         description="Follow an event stream over HTTP like a browser's EventSource: reconnect "
         "after drops, resuming with Last-Event-ID, and print each event as a JSON line. "
-        "Reconnections are reported on stderr. Ctrl-C stops it (status 130); a failed "
-        "connection or too many failed reconnections exit with status 1.",
+        "Reconnections are reported on stderr. Ctrl-C stops it (status 130), and so does "
+        "SIGTERM (status 143), after the line being printed; then, and after a failure, "
+        "the last line on stderr gives the --last-event-id that resumes the stream. A "
+        "failed connection or too many failed reconnections exit with status 1.",
     )
     listen.add_argument("url", help="the stream's URL")
     listen.add_argument(
@@ -144,24 +149,46 @@ def _listen(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     logger = logging.getLogger("sseflow.eventsource")
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
+    interrupt = Interrupt()
+    last_id, printed = args.last_event_id, False
     try:
-        with EventSource(
-            args.url,
-            headers=headers,
-            last_event_id=args.last_event_id,
-            idle_timeout=args.idle_timeout,
-            max_retries=args.max_retries,
-            retry_statuses=args.retry_statuses,
-        ) as source:
-            for event in source:
+        with (
+            interrupt,
+            EventSource(
+                args.url,
+                headers=headers,
+                last_event_id=args.last_event_id,
+                idle_timeout=args.idle_timeout,
+                max_retries=args.max_retries,
+                retry_statuses=args.retry_statuses,
+            ) as source,
+        ):
+            events = iter(source)
+            while (event := interrupt.read(partial(next, events, None))) is not None:
+                # A signal waits for the line to be printed whole.
                 _print_event(event)
                 sys.stdout.flush()
+                last_id, printed = event.id, True
+                interrupt.check()
+    except KeyboardInterrupt:
+        _resume_hint(last_id, printed)
+        return interrupt.status
     except (ConnectionFailed, RetriesExhausted) as error:
         print(f"sseflow: {error}", file=sys.stderr)
+        _resume_hint(last_id, printed)
         return 1
     finally:
         logger.removeHandler(handler)
     return 0
+
+
+def _resume_hint(last_id: str, printed: bool) -> None:
+    """Says what resumes a stopped stream: its last event ID, if it has one, which is the
+    last printed event's (or the one given, when none was printed)."""
+    if last_id:
+        option = f"--last-event-id {shlex.quote(last_id)}"
+        after = " after the last event printed" if printed else ""
+        print(f"sseflow: resume{after} with {option}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

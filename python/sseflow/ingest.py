@@ -12,7 +12,6 @@ import logging
 import os
 import select
 import shlex
-import signal
 import stat
 import sys
 import time
@@ -21,6 +20,8 @@ from contextlib import ExitStack, closing, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+
+from sseflow._interrupt import Interrupt
 
 if TYPE_CHECKING:
     from sseflow import Event
@@ -310,8 +311,8 @@ ARROW_COMPRESSIONS = ("zstd", "lz4", "none")
 class _Output:
     """Where the batches go: the file OUT, or with ``--roll`` a file per period, each
     closed whole when the next begins. A rolled file is named after OUT, with the UTC
-    time its first batch came (and ``-2``, ``-3`` when a file of that name exists), so
-    that a run resumed later adds files beside those of the last one."""
+    time its first batch came (and ``_2``, ``_3`` when a file of that name exists, which
+    sort after it), so that a run resumed later adds files beside those of the last one."""
 
     def __init__(
         self, path: str, rows: int, roll: float | None, compression: str | None = None
@@ -372,7 +373,7 @@ class _Output:
         name, count = self._path.with_name(f"{stem}-{stamp}{suffix}"), 1
         while name.exists() or str(name) in self.names:
             count += 1
-            name = self._path.with_name(f"{stem}-{stamp}-{count}{suffix}")
+            name = self._path.with_name(f"{stem}-{stamp}_{count}{suffix}")
         return str(name)
 
 
@@ -424,54 +425,9 @@ class _Progress:
         )
 
 
-class _Interrupt:
-    """Ctrl-C (or SIGTERM, as a service manager stops a process) stops a read at once,
-    but never a write: a batch being written, or an event being parsed, is finished
-    first, so the file is whole and holds every event read before the interrupt."""
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self) -> None:
-        self.reading = False
-        self.pending = False
-        self.signum = signal.SIGINT
-
-    def __enter__(self) -> _Interrupt:
-        self._previous = [signal.signal(signum, self._handle) for signum in self.SIGNALS]
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        for signum, previous in zip(self.SIGNALS, self._previous, strict=True):
-            signal.signal(signum, previous)
-
-    @property
-    def status(self) -> int:
-        """The exit status of a process the signal stopped: 130 for Ctrl-C, 143 for
-        SIGTERM, as a shell reports them."""
-        return 128 + self.signum
-
-    def _handle(self, signum: int, frame: object) -> None:
-        self.signum = signal.Signals(signum)
-        if self.reading:
-            raise KeyboardInterrupt
-        self.pending = True
-
-    def check(self) -> None:
-        """Raises the interrupt deferred while writing, if any."""
-        if self.pending:
-            raise KeyboardInterrupt
-
-    def read(self, step: Callable[[], T]) -> T:
-        """Runs a read, which Ctrl-C interrupts at once."""
-        self.check()
-        self.reading = True
-        try:
-            return step()
-        finally:
-            self.reading = False
-
-
-INTERRUPT = _Interrupt()
+INTERRUPT = Interrupt()
+"""Ctrl-C and SIGTERM: a batch being written, or an event being parsed, is finished
+first, so the file is whole and holds every event read before the signal."""
 
 
 class _Counted:
