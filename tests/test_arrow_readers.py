@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import subprocess
+import sys
+import textwrap
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -52,6 +55,65 @@ def test_the_stream_goes_whole_to_arrow() -> None:
     assert table.column("json").to_pylist()[24] == {"n": 24}
     reader = pa.RecordBatchReader.from_stream(iter_batches([BODY], batch_rows=10))
     assert [batch.num_rows for batch in reader] == [10, 10, 5]
+
+
+# pyarrow reads and frees a stream with the GIL released, also inside a call into
+# sseflow_arrow; each of these aborted or crashed the interpreter before 2026-12-03.
+C_STREAM_USES = {
+    "an error caught, then more sseflow": """
+        def read():
+            reader = pa.RecordBatchReader.from_stream(iter_batches([BODY], max_line_size=50))
+            return [batch.num_rows for batch in reader]
+        try:
+            read()
+        except pa.ArrowInvalid as error:
+            print(error)
+        parser = BatchParser()
+        parser.feed(b"data: x\\n\\n")
+        parser.close()
+        print(sum(batch.num_rows for batch in parser))
+        """,
+    "the reader freed inside a parse": """
+        held = [pa.RecordBatchReader.from_stream(iter_batches([BODY]))]
+        def chunks():
+            held.clear()
+            yield b"data: x\\n\\n"
+        parser = BatchParser()
+        parser.parse_from(chunks())
+        parser.close()
+        print(sum(batch.num_rows for batch in parser))
+        """,
+    "a stream read by another's source": """
+        upstream = pa.RecordBatchReader.from_stream(iter_batches([b"data: a\\n\\ndata: b\\n\\n"]))
+        def shouted():
+            for batch in upstream:
+                for data in batch.column("data").to_pylist():
+                    yield sseflow.encode(data.upper())
+        print(pa.table(iter_batches(shouted())).column("data").to_pylist())
+        """,
+}
+C_STREAM_OUTPUT = {
+    "an error caught, then more sseflow": (
+        "External error: LimitExceeded: max_line_size=50 exceeded (106 bytes seen)\n1\n"
+    ),
+    "the reader freed inside a parse": "1\n",
+    "a stream read by another's source": "['A', 'B']\n",
+}
+
+
+@pytest.mark.parametrize("use", sorted(C_STREAM_USES))
+def test_the_exported_stream_takes_the_gil_it_calls_python_with(use: str) -> None:
+    program = (
+        "import pyarrow as pa\nimport sseflow\n"
+        "from sseflow.arrow import BatchParser, iter_batches\n"
+        "BODY = b'data: a\\n\\ndata: ' + b'x' * 100 + b'\\n\\n'\n"
+        + textwrap.dedent(C_STREAM_USES[use])
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == C_STREAM_OUTPUT[use]
 
 
 def test_async_sources() -> None:

@@ -1,6 +1,7 @@
 //! Arrow C data interface structs in and out of PyCapsules.
 //!
-//! The one unsafe function of the crate reads a schema a producer exported.
+//! The one unsafe function of this module reads a schema a producer exported
+//! (the others are in `stream.rs`, which takes the GIL by the C API).
 
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
