@@ -12,6 +12,7 @@ threads gone with the parser, and the readers' handling of live sources.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import threading
 import time
@@ -162,6 +163,44 @@ def test_parse_hands_out_the_batches_before_an_error_first(threads: int) -> None
         parser.close()
     assert raised.value.index == 25
     parser.close()  # raised once
+
+
+@pytest.mark.parametrize("threads", [0, 1, 2])
+@pytest.mark.parametrize("source", ["list", "file", "generator", "async"])
+def test_a_json_error_before_a_limit_error_comes_after_the_batches_before_it(
+    threads: int, source: str
+) -> None:
+    """A bad event, then in the same chunk one over a limit: the batches before the bad
+    one, then its JSONDataError, which is the earlier error. With threads, the reader
+    met the limit first and lost those batches before 2026-12-03."""
+    stream = events(30, bad=25) + b"data: " + b"x" * 100 + b"\n\n"
+    options: dict[str, Any] = {
+        "json_schema": SCHEMA,
+        "batch_rows": 10,
+        "on_error": "raise",
+        "max_line_size": 50,
+        "decode_threads": threads,
+    }
+    got: list[RecordBatch] = []
+
+    async def collect_async() -> None:
+        async def chunks() -> AsyncIterator[bytes]:
+            yield stream
+
+        async for batch in aiter_batches(chunks(), **options):
+            got.append(batch)
+
+    def collect() -> None:
+        if source == "async":
+            asyncio.run(collect_async())
+        else:
+            chunks = {"list": [stream], "file": io.BytesIO(stream), "generator": iter([stream])}
+            got.extend(iter_batches(chunks[source], **options))
+
+    with pytest.raises(JSONDataError) as raised:
+        collect()
+    assert raised.value.index == 25
+    assert [r["json"]["i"] for r in rows(got)] == list(range(20))
 
 
 def test_the_type_is_inferred_from_the_first_batch_before_the_threads_decode() -> None:

@@ -24,7 +24,6 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
-    Sequence,
 )
 from typing import TYPE_CHECKING, Final, Protocol, TypeAlias, runtime_checkable
 
@@ -194,15 +193,21 @@ def _failed(
     raise _hinted(error, chunk, text_hint)
 
 
-def _before_limit(parser: ParserLike[Event]) -> Sequence[Event]:
+def _before_limit(parser: ParserLike[Event]) -> Iterator[Event]:
     """The events before the one over a limit. An ``sseflow.arrow.BatchParser`` in place
     of the parser cuts its rows not yet in a batch into one first, and waits for the
-    batches its threads decode, so that no event before the error is held back."""
+    batches its threads decode, so that no event before the error is held back. An error
+    that doing so meets (a JSON error in a batch a thread decoded) is an earlier event's:
+    it is raised, after the batches before it, in place of the limit's."""
     flush = getattr(parser, "flush", None)
     if flush is not None:
-        flush()
-        parser.wait()  # type: ignore[attr-defined]  # a BatchParser's
-    return parser.events()
+        try:
+            flush()
+            parser.wait()  # type: ignore[attr-defined]  # a BatchParser's
+        except Exception:
+            yield from parser.events()
+            raise
+    yield from parser.events()
 
 
 def _check_async_reader(reader: SupportsAsyncRead) -> None:

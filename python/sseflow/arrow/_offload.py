@@ -111,8 +111,15 @@ async def aiter_batches_of(
         except LimitExceeded:
             # The events before the offending one first, as the sync reader gives them:
             # those not yet in a batch too, cut into one (which may wait for a thread).
-            await off_loop(parser.flush)
-            ready = await off_loop(partial(_waited, parser)) if parser.in_flight else []
+            try:
+                await off_loop(parser.flush)
+                ready = await off_loop(partial(_waited, parser)) if parser.in_flight else []
+            except Exception:
+                # An earlier event's error (JSON, from a thread): after the batches
+                # before it, in place of the limit's.
+                for batch in parser.batches():
+                    yield batch
+                raise
             for batch in ready + parser.batches():
                 yield batch
             raise

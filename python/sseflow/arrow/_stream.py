@@ -267,7 +267,7 @@ def _pulled_batches(
         except LimitExceeded:
             # As iter_events: a limit's error after the events before the offending one,
             # those not yet in a batch too.
-            yield from cast("list[RecordBatch]", _before_limit(cast("ParserLike[Any]", parser)))
+            yield from cast("Iterator[RecordBatch]", _before_limit(cast("ParserLike[Any]", parser)))
             raise
         if not batches:
             break
