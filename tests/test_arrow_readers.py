@@ -171,6 +171,25 @@ def test_async_httpx_and_aiohttp_responses() -> None:
     assert pairs(from_aiohttp) == WANT
 
 
+def test_chunk_size_is_checked_for_httpx_responses_too() -> None:
+    """It was ignored unchecked for httpx and httpx2 before 2026-12-03."""
+
+    async def read(url: str) -> None:
+        async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
+            aiter_batches(response, chunk_size=-5)
+
+    with SSEServer() as server:
+        url = server.route("/s", static(BODY))
+        for library in (httpx, httpx2):
+            with library.Client() as client, client.stream("GET", url) as response:
+                with pytest.raises(ValueError, match="chunk_size must be at least 1, got 0"):
+                    iter_batches(response, chunk_size=0)
+                with pytest.raises(TypeError, match="chunk_size must be an int, got str"):
+                    iter_batches(response, chunk_size="big")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="got -5"):
+            asyncio.run(read(url))
+
+
 def test_a_response_that_is_not_an_event_stream() -> None:
     with SSEServer() as server:
         url = server.route("/s", static(b"{}", 200, "application/json"))

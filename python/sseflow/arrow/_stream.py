@@ -25,7 +25,7 @@ import sys
 from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
-from sseflow._checks import check_source, type_name
+from sseflow._checks import check_chunk_size, check_source, type_name
 from sseflow.arrow._errors import JSONDataError
 from sseflow.arrow._native import BatchParser, RecordBatch, Schema, export_stream
 from sseflow.errors import LimitExceeded
@@ -188,7 +188,8 @@ def iter_batches(
             ``httpx.Response`` or ``httpx2.Response``, a ``requests.Response``
             (opened with ``stream=True``), or an ``sseflow.httpx.EventSource``
             or ``sseflow.httpx2.EventSource`` (its response is read).
-        chunk_size: the largest read from a file or a response, in bytes.
+        chunk_size: the largest read from a file or a response, in bytes (an httpx or
+            httpx2 response is read as its bytes arrive, whatever this is).
         raise_on_truncated: raise :class:`sseflow.StreamTruncated` at the end
             when the stream ended inside an event (after the last batch).
         options: the :class:`BatchParser` options (``batch_rows``,
@@ -227,6 +228,7 @@ def _httpx_source(source: Any, factory: ParserFactory) -> Any | None:
 def _sync_batches(
     source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
 ) -> Iterator[RecordBatch]:
+    check_chunk_size(chunk_size)
     httpx_source = _httpx_source(source, factory)
     if httpx_source is not None:
         batches = httpx_source.iter_sse(raise_on_truncated=raise_on_truncated)
@@ -315,7 +317,8 @@ def aiter_batches(
             ``httpx2.Response`` of an async client (or an
             ``sseflow.httpx(2).EventSource`` made on one), or an
             ``aiohttp.ClientResponse``.
-        chunk_size: the largest read, in bytes.
+        chunk_size: the largest read, in bytes (an httpx or httpx2 response is read as
+            its bytes arrive, whatever this is).
         raise_on_truncated: as in :func:`iter_batches`.
         options: the :class:`BatchParser` options.
 
@@ -339,6 +342,7 @@ def _async_batches(
     source: Any, factory: ParserFactory, chunk_size: int, raise_on_truncated: bool
 ) -> AsyncIterator[RecordBatch]:
     events: AsyncIterator[Any]
+    check_chunk_size(chunk_size)
     httpx_source = _httpx_source(source, factory)
     if httpx_source is not None:
         events = httpx_source.aiter_sse(raise_on_truncated=raise_on_truncated)
