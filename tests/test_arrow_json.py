@@ -400,3 +400,46 @@ def test_a_fixed_size_binary_field_refuses_a_number_as_binary_does() -> None:
     assert got[pa.binary(3)] == got[pa.binary()]
     assert got[pa.binary(3)][1] == ({"f": b"abc"}, None)
     assert got[pa.binary(3)][0][1].endswith("expected binary data encoded as string got 1")
+
+
+DEEP_PROGRAM = """
+import json
+import sys
+import pyarrow as pa
+import sseflow
+from sseflow.arrow import iter_batches
+depth, threads, where = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+nested = "[" * depth + "]" * depth
+data = nested if where == "top" else '{"n": ' + nested + "}"
+batches = iter_batches(
+    [sseflow.encode(data) + sseflow.encode('{"n": 1}')],
+    json_schema=pa.schema([("n", pa.int64())]),
+    decode_threads=threads,
+)
+table = pa.table(batches)
+print(json.dumps([table.column("json").to_pylist(), table.column("json_error").to_pylist()]))
+"""
+
+
+@pytest.mark.parametrize("where", ["top", "field"])
+@pytest.mark.parametrize(("depth", "threads"), [(200_000, 0), (50_000, 1)])
+def test_data_nested_too_deep_is_a_null_row_not_a_crash(
+    depth: int, threads: int, where: str
+) -> None:
+    """arrow-json 60 wrote such a value into its error message recursively, and the stack
+    overflowed (before 2026-12-03); ``json.loads`` refuses it too (``RecursionError``)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", DEEP_PROGRAM, str(depth), str(threads), where],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    reason = "not JSON: arrays and objects nested more than 1000 deep at byte "
+    values, errors = json.loads(done.stdout)
+    assert values == [None, {"n": 1}]
+    assert errors[0].startswith(reason)
+    assert errors[1] is None

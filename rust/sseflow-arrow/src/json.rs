@@ -30,7 +30,7 @@ use crate::direct::Direct;
 use crate::error::{Error, JsonError};
 use crate::escapes::unescape_pairs;
 use crate::schema;
-use crate::strict::syntax_error;
+use crate::strict::{refused_early, syntax_error};
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
@@ -406,6 +406,9 @@ impl Json {
             }
             let before = decoder.len();
             let data = batch.data(row);
+            if refused_early(&data).is_some() {
+                return Err(());
+            }
             match decoder.decode(&data) {
                 Ok(used) if used == data.len() => {}
                 _ => return Err(()),
@@ -568,6 +571,9 @@ impl Checker {
 
     /// What is wrong with `data`, if anything (`null` is fine: a null row).
     fn check(&mut self, data: &[u8]) -> Result<Option<String>, ArrowError> {
+        if let Some(problem) = refused_early(data) {
+            return Ok(Some(problem));
+        }
         let current = &mut self.decoder;
         // The line end ends a bare number, which the decoder holds open.
         let whole = current

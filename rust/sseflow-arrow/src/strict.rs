@@ -54,6 +54,26 @@ pub(crate) fn has_control(bytes: &[u8]) -> bool {
     seen | below(word(len - 8))
 }
 
+/// The deepest arrays and objects may nest. arrow-json 60 writes a value that
+/// does not fit its field into its error message recursively, and one nested
+/// tens of thousands deep overflowed the stack there; `json.loads` refuses
+/// about 1,000 deep (`RecursionError`).
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// Whether `data` is to be refused before arrow-json reads it: it holds more
+/// brackets than [`MAX_DEPTH`] (counted first, in one pass) and is not JSON,
+/// nested too deep or otherwise.
+pub(crate) fn refused_early(data: &[u8]) -> Option<String> {
+    let brackets = data
+        .iter()
+        .filter(|&&byte| byte == b'[' || byte == b'{')
+        .count();
+    if brackets <= MAX_DEPTH {
+        return None;
+    }
+    syntax_error(data)
+}
+
 /// What went wrong, in a few words.
 type Step = Result<(), &'static str>;
 
@@ -82,6 +102,15 @@ impl Reader<'_> {
         found
     }
 
+    /// An object or array opened, which `close` ends.
+    fn open(&mut self, close: u8) -> Step {
+        if self.open.len() == MAX_DEPTH {
+            return Err("arrays and objects nested more than 1000 deep");
+        }
+        self.open.push(close);
+        Ok(())
+    }
+
     fn value(&mut self) -> Step {
         loop {
             self.whitespace();
@@ -91,7 +120,7 @@ impl Reader<'_> {
                     self.pos += 1;
                     self.whitespace();
                     if !self.eat(b'}') {
-                        self.open.push(b'}');
+                        self.open(b'}')?;
                         self.key()?;
                         continue;
                     }
@@ -100,7 +129,7 @@ impl Reader<'_> {
                     self.pos += 1;
                     self.whitespace();
                     if !self.eat(b']') {
-                        self.open.push(b']');
+                        self.open(b']')?;
                         continue;
                     }
                 }
@@ -250,7 +279,7 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_control, syntax_error};
+    use super::{has_control, refused_early, syntax_error, MAX_DEPTH};
 
     #[test]
     fn json_is_taken() {
@@ -264,7 +293,7 @@ mod tests {
         ] {
             assert_eq!(syntax_error(data.as_bytes()), None, "{data}");
         }
-        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let deep = "[".repeat(1000) + &"]".repeat(1000);
         assert_eq!(syntax_error(deep.as_bytes()), None);
     }
 
@@ -287,6 +316,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_before_arrow_json_reads_it() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        // (The innermost `[]` is empty: only the ones around it are open.)
+        assert_eq!(syntax_error(nested(MAX_DEPTH + 1).as_bytes()), None);
+        assert_eq!(refused_early(nested(MAX_DEPTH + 1).as_bytes()), None);
+        let deep = nested(MAX_DEPTH + 2);
+        let reason = "not JSON: arrays and objects nested more than 1000 deep at byte 1001";
+        assert_eq!(refused_early(deep.as_bytes()).as_deref(), Some(reason));
+        let deeper = format!("{{\"a\": {}}}", nested(1_000_000));
+        assert!(refused_early(deeper.as_bytes()).is_some());
+        // Many brackets side by side are not deep.
+        let wide = format!("[{}]", vec!["[]"; 5000].join(","));
+        assert_eq!(refused_early(wide.as_bytes()), None);
     }
 
     #[test]
