@@ -9,6 +9,7 @@ import math
 import threading
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -177,6 +178,29 @@ def test_the_stream_is_parsed_with_default_event_and_limits_by_the_sources_parse
         with pytest.raises(ValueError, match="give default_event to its parser_factory"):
             follow(own, default_event=None)
         own.close()
+    assert not readers()
+
+
+@pytest.mark.parametrize("default_event", [None, "message", "update"])
+def test_an_event_source_given_keeps_the_type_its_parser_gives(default_event: str | None) -> None:
+    """With an EventSource whose parser_factory sets ``default_event``, an event that named
+    no type gets that type in the rows, in follow and afollow (before 2026-12-03, with
+    ``None``, it was ``message``)."""
+    stream = b"data:x\n\nevent: message\ndata: y\n\nevent: t\ndata: z\n\n"
+    want = [(default_event, "x"), ("message", "y"), ("t", "z")]
+    factory = partial(sseflow.Parser, default_event=default_event)
+    with SSEServer() as server:
+        url = server.route("/s", sequence(static(stream), static(status=204)))
+        source = sseflow.EventSource(url, parser_factory=factory)
+        got = rows(list(follow(source)))
+        assert [(row["event"], row["data"]) for row in got] == want
+        again = server.route("/again", sequence(static(stream), static(status=204)))
+
+        async def main() -> list[RecordBatch]:
+            return await collect(afollow(sseflow.AsyncEventSource(again, parser_factory=factory)))
+
+        got = rows(asyncio.run(main()))
+        assert [(row["event"], row["data"]) for row in got] == want
     assert not readers()
 
 

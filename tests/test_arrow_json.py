@@ -389,7 +389,7 @@ def test_a_run_end_encoded_field_is_refused_naming_its_values_type() -> None:
 
 
 def test_a_fixed_size_binary_field_refuses_a_number_as_binary_does() -> None:
-    stream = b'data: {"f": 1}\n\ndata: {"f": "616263"}\n\n'
+    stream = b'data: {"f": 1}\n\ndata: {"f": "abc"}\n\n'
     got = {
         kind: [
             (r["json"], r["json_error"])
@@ -410,7 +410,8 @@ import sseflow
 from sseflow.arrow import iter_batches
 depth, threads, where = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 nested = "[" * depth + "]" * depth
-data = nested if where == "top" else '{"n": ' + nested + "}"
+key = {"field": "n", "unknown": "zz"}.get(where)
+data = nested if key is None else '{"' + key + '": ' + nested + "}"
 batches = iter_batches(
     [sseflow.encode(data) + sseflow.encode('{"n": 1}')],
     json_schema=pa.schema([("n", pa.int64())]),
@@ -421,13 +422,14 @@ print(json.dumps([table.column("json").to_pylist(), table.column("json_error").t
 """
 
 
-@pytest.mark.parametrize("where", ["top", "field"])
-@pytest.mark.parametrize(("depth", "threads"), [(200_000, 0), (50_000, 1)])
+@pytest.mark.parametrize("where", ["top", "field", "unknown"])
+@pytest.mark.parametrize(("depth", "threads"), [(200_000, 0), (50_000, 1), (1_002, 0)])
 def test_data_nested_too_deep_is_a_null_row_not_a_crash(
     depth: int, threads: int, where: str
 ) -> None:
     """arrow-json 60 wrote such a value into its error message recursively, and the stack
-    overflowed (before 2026-12-03); ``json.loads`` refuses it too (``RecursionError``)."""
+    overflowed (before 2026-12-03); ``json.loads`` refuses it too (``RecursionError``).
+    In a key outside the schema the direct decoder took it (before 2026-12-03)."""
     import subprocess
     import sys
 
@@ -443,3 +445,19 @@ def test_data_nested_too_deep_is_a_null_row_not_a_crash(
     assert values == [None, {"n": 1}]
     assert errors[0].startswith(reason)
     assert errors[1] is None
+
+
+def test_inference_reads_what_serde_json_refuses_as_json_loads_does() -> None:
+    """A number past float64 is part of the inference (before 2026-12-03 its object was
+    left out without a word); an object with a lone surrogate escape, which no Arrow
+    string holds, is still left out. (Nesting past serde_json's 128 levels, also read
+    now, is tested in ``sample.rs``: pyarrow imports no type nested that deep.)"""
+    datas = ['{"big": 1e400, "n": 1}', '{"lone": "\\ud800", "z": 1}', '{"big": -1.5}']
+    stream = b"".join(sseflow.encode(data) for data in datas)
+    parser = BatchParser(json_schema="infer")
+    got = rows(feed_all(parser, [stream]))
+    kind = pa.schema(parser.schema).field("json").type
+    assert kind == pa.struct([("big", pa.float64()), ("n", pa.int64())])
+    want = [{"big": math.inf, "n": 1}, None, {"big": -1.5, "n": None}]
+    assert [row["json"] for row in got] == want
+    assert "surrogate" in got[1]["json_error"]

@@ -127,6 +127,8 @@ def follow(
         raise TypeError(
             f"follow() takes a URL or an sseflow.EventSource, not {type(source).__name__}"
         )
+    else:
+        options.update(_default_of(source))
     parser = BatchParser(**options)
     return BatchStream(_followed(source, parser, flush_seconds), parser)
 
@@ -158,6 +160,8 @@ def afollow(
             "afollow() takes a URL or an sseflow.AsyncEventSource, not "
             f"{type(source).__name__}{sync}"
         )
+    else:
+        options.update(_default_of(source))
     return _afollowed(source, BatchParser(**options), flush_seconds)
 
 
@@ -190,6 +194,18 @@ def _split(
     if "default_event" in own:
         options["default_event"] = own["default_event"]
     return options, own
+
+
+def _default_of(source: EventSource | AsyncEventSource) -> dict[str, Any]:
+    """``default_event=None`` if the parser of an ``EventSource`` given leaves the type
+    of an event that named none ``None``, found by parsing one such event: written
+    back, that event has no ``event`` line, and the others have theirs."""
+    from sseflow._factory import new_parser
+
+    parser = new_parser(source._options.parser_factory)
+    parsed = parser.parse(b"data\n\n")
+    parser.close()
+    return {"default_event": None} if parsed and parsed[0].event is None else {}
 
 
 def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Iterator[RecordBatch]:

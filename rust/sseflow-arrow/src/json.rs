@@ -29,6 +29,7 @@ use crate::corrections::Corrections;
 use crate::direct::Direct;
 use crate::error::{Error, JsonError};
 use crate::escapes::unescape_pairs;
+use crate::sample;
 use crate::schema;
 use crate::strict::{refused_early, syntax_error};
 use arrow_array::builder::StringBuilder;
@@ -263,12 +264,7 @@ impl Json {
         }
         let (sample, values): (Vec<usize>, Vec<serde_json::Value>) = candidates
             .iter()
-            .filter_map(|&row| {
-                Some((
-                    row,
-                    serde_json::from_slice::<serde_json::Value>(&batch.data(row)).ok()?,
-                ))
-            })
+            .filter_map(|&row| Some((row, sample::value(&batch.data(row))?)))
             .filter(|(_, value)| value.is_object())
             .take(rows)
             .unzip();

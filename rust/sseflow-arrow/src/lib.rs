@@ -36,6 +36,7 @@ mod escapes;
 mod integers;
 mod json;
 mod pieces;
+mod sample;
 mod schema;
 mod strict;
 mod workers;

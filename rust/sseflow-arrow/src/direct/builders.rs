@@ -121,13 +121,16 @@ macro_rules! integers {
 
 integers!(i8, i16, i32, i64, u8, u16, u32, u64);
 
-/// arrow-json's reading (lexical-core) and Rust's both round correctly to
-/// the nearest value of the type; an overflow to infinity is left to it.
+/// A number as `json.loads` and pyarrow make it (`corrections.rs` makes
+/// arrow-json's the same): rounded to float64 first, and the integer `-0` as
+/// `0.0`; an overflow to infinity is left to arrow-json.
 macro_rules! floats {
     ($($native:ty),*) => {$(
         impl Parse for $native {
             fn parse(number: &Number<'_>) -> Option<Self> {
-                number.text.parse().ok().filter(|value: &$native| value.is_finite())
+                let value: f64 = number.text.parse().ok()?;
+                let value = if number.integer && value == 0.0 { 0.0 } else { value };
+                Some(value as $native).filter(|value| value.is_finite())
             }
         }
     )*};

@@ -18,6 +18,9 @@ use std::fmt::Write;
 /// from the L2 cache again: the decoding was 3-5% slower on such payloads).
 const RUN: usize = 4096;
 
+/// How deep a skipped value may nest (far more than data holds).
+const SKIP_DEPTH: usize = 100;
+
 /// Why the direct decoder stops: the batch goes to arrow-json instead.
 #[derive(Debug)]
 pub(crate) struct GiveUp;
@@ -275,10 +278,15 @@ impl<'a> Input<'a> {
     }
 
     /// Skips a value of any type, checking its syntax; loops rather than
-    /// recursing, so nesting of any depth is safe.
+    /// recursing, so nesting of any depth is safe. A value nested
+    /// [`SKIP_DEPTH`] deep gives up, for arrow-json's path to refuse it past
+    /// `strict::MAX_DEPTH`, counting the levels above it.
     pub(crate) fn skip_value(&mut self) -> Fit<()> {
         let base = self.open.len();
         loop {
+            if self.open.len() - base == SKIP_DEPTH {
+                return Err(GiveUp);
+            }
             self.skip_whitespace();
             match self.peek().ok_or(GiveUp)? {
                 b'{' => {

@@ -27,7 +27,7 @@
 mod builders;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) mod compare;
-mod input;
+pub(crate) mod input;
 #[cfg(test)]
 mod tests;
 
