@@ -27,6 +27,8 @@ from sseflow.arrow import iter_batches
 TEMPORAL = [
     ("ts", pa.timestamp("ms")),
     ("tz", pa.timestamp("s", tz="+01:00")),
+    ("utc", pa.timestamp("us", tz="UTC")),
+    ("ny", pa.timestamp("ns", tz="America/New_York")),
     ("d64", pa.date64()),
     ("dur", pa.duration("us")),
     ("t64", pa.time64("ns")),
@@ -189,3 +191,29 @@ def test_what_arrow_json_60_read_otherwise() -> None:
     assert "-9223372036854775809 is out of the range" in errors[5]
     assert "1e30 is out of the range" in errors[6]
     assert "3 bytes in UTF-8 does not fit FixedSizeBinary(2)" in errors[7]
+
+
+def test_a_timestamp_field_takes_a_named_time_zone() -> None:
+    """A zone's name (``tz="UTC"``) was refused when the parser was made, before
+    2026-12-03 (the Arrow crates had no time zone database). A string without an
+    offset, which arrow-json reads, is a time in the field's zone."""
+    schema = pa.schema(
+        [("u", pa.timestamp("ms", tz="UTC")), ("ny", pa.timestamp("s", tz="America/New_York"))]
+    )
+    datas = [
+        '{"u": 1000, "ny": "2020-01-01T00:00:00"}',
+        '{"ny": "2020-07-01T00:00:00Z"}',
+        '{"ny": "2020-07-01T00:00:00"}',
+    ]
+    table = pa.table(iter_batches([sseflow.encode(d) for d in datas], json_schema=schema))
+    assert table.schema.field("json").type == pa.struct(list(schema))
+    json_column = table.column("json").combine_chunks()
+    assert json_column.field("u").cast(pa.int64()).to_pylist() == [1000, None, None]
+    # Midnight in New York is 05:00 UTC in winter and 04:00 in summer.
+    assert json_column.field("ny").cast(pa.int64()).to_pylist() == [
+        1577854800,
+        1593561600,
+        1593576000,
+    ]
+    with pytest.raises(ValueError, match="Invalid timezone"):
+        iter_batches([b""], json_schema=pa.schema([("t", pa.timestamp("s", tz="Mars/Base"))]))
