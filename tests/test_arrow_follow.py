@@ -181,7 +181,7 @@ def test_the_stream_is_parsed_with_default_event_and_limits_by_the_sources_parse
     assert not readers()
 
 
-@pytest.mark.parametrize("default_event", [None, "message", "update"])
+@pytest.mark.parametrize("default_event", [None, "", "message", "update"])
 def test_an_event_source_given_keeps_the_type_its_parser_gives(default_event: str | None) -> None:
     """With an EventSource whose parser_factory sets ``default_event``, an event that named
     no type gets that type in the rows, in follow and afollow (before 2026-12-03, with

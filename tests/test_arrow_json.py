@@ -114,10 +114,28 @@ def dumps(value: Any, ascii_only: bool, spaced: bool) -> str:
     return json.dumps(value, ensure_ascii=ascii_only, separators=separators)
 
 
+# Lone surrogate escapes, which json.loads takes: in a string of the schema pyarrow
+# refuses them (no UTF-8 holds them); elsewhere the row is good (a null row before
+# 2026-12-03).
+LONE = st.sampled_from(
+    [
+        '{"zz_unknown": "\\ud800", "i": 1}',
+        '{"\\udc00": 1, "s": "a"}',
+        '{"zz_unknown": ["\\ud83d", {"\\ude00": "\\udbff\\udfff"}], "b": true}',
+        '{"s": "\\ud800\\u0041"}',
+        '{"s": "\\ud800\\ud800\\udc00"}',
+        '{"o": {"t": ["x", "\\udfff"]}}',
+        '{"lo": [{"k": "\\ud83d", "v": 1}]}',
+        '{"s": "\\ufdd0", "i": 2}',
+        '{"s": "\\ud840\\udc00", "zz_unknown": "\\\\ud800"}',
+    ]
+)
+
 DATA = st.one_of(
     st.builds(dumps, VALUES, st.booleans(), st.booleans()),
     st.builds(lambda v: json.dumps(v, indent=1), VALUES),  # data over several lines
     MALFORMED,
+    LONE,
 )
 
 
@@ -450,14 +468,64 @@ def test_data_nested_too_deep_is_a_null_row_not_a_crash(
 def test_inference_reads_what_serde_json_refuses_as_json_loads_does() -> None:
     """A number past float64 is part of the inference (before 2026-12-03 its object was
     left out without a word); an object with a lone surrogate escape, which no Arrow
-    string holds, is still left out. (Nesting past serde_json's 128 levels, also read
-    now, is tested in ``sample.rs``: pyarrow imports no type nested that deep.)"""
+    string holds, is still left out (its row then holds the fields of the type).
+    (Nesting past serde_json's 128 levels, also read now, is tested in ``sample.rs``:
+    pyarrow imports no type nested that deep.)"""
     datas = ['{"big": 1e400, "n": 1}', '{"lone": "\\ud800", "z": 1}', '{"big": -1.5}']
     stream = b"".join(sseflow.encode(data) for data in datas)
     parser = BatchParser(json_schema="infer")
     got = rows(feed_all(parser, [stream]))
     kind = pa.schema(parser.schema).field("json").type
     assert kind == pa.struct([("big", pa.float64()), ("n", pa.int64())])
-    want = [{"big": math.inf, "n": 1}, None, {"big": -1.5, "n": None}]
+    want = [{"big": math.inf, "n": 1}, {"big": None, "n": None}, {"big": -1.5, "n": None}]
     assert [row["json"] for row in got] == want
-    assert "surrogate" in got[1]["json_error"]
+    assert [row["json_error"] for row in got] == [None] * 3
+
+
+def test_a_lone_surrogate_spoils_only_a_string_that_holds_it() -> None:
+    """Outside the schema's strings a lone surrogate escape leaves the row good; in a
+    string it is refused with its reason (before 2026-12-03, both were null rows, as
+    "not JSON"). Data that also holds U+FDD0, the character that marks a lone
+    surrogate, keeps the old refusal (documented)."""
+    got = decode(
+        [
+            '{"zz": "\\ud800", "i": 1}',
+            '{"s": "a\\udc00b"}',
+            '{"s": "\\ufdd0", "zz": "\\ud800"}',
+            '{"s": "\\ufdd0"}',
+        ]
+    )
+    assert [row["json"] for row in got] == [
+        {**dict.fromkeys(TYPE.names), "i": 1},
+        None,
+        None,
+        {**dict.fromkeys(TYPE.names), "s": "\ufdd0"},
+    ]
+    assert "lone surrogate escape" in got[1]["json_error"]
+    assert "lone surrogate escape" not in got[2]["json_error"]
+    assert [got[0]["json_error"], got[3]["json_error"]] == [None, None]
+
+
+@pytest.mark.parametrize("extra", ["", ', "b": 1e400'])
+def test_inference_reads_minus_zero_as_the_integer_json_loads_makes(extra: str) -> None:
+    """serde_json reads ``-0`` as a float (an int64 field for ``json.loads``); before
+    2026-12-03 the type depended on whether serde_json read the object at all."""
+    parser = BatchParser(json_schema="infer")
+    got = rows(feed_all(parser, [sseflow.encode('{"a": -0' + extra + "}")]))
+    assert pa.schema(parser.schema).field("json").type.field("a").type == pa.int64()
+    assert got[0]["json"]["a"] == 0
+
+
+def test_an_inferred_type_deeper_than_pyarrow_imports_is_refused() -> None:
+    """pyarrow imports no batch whose ``json`` type nests past 62 levels (and polars
+    crashed on one): such a type is refused by name, and one at the limit (a struct
+    of 61 lists) reaches pyarrow."""
+
+    def nested(depth: int) -> bytes:
+        return sseflow.encode('{"n": ' + "[" * depth + "1" + "]" * depth + "}")
+
+    parser = BatchParser(json_schema="infer")
+    batches = feed_all(parser, [nested(61)])
+    assert rows(batches)[0]["json"] is not None
+    with pytest.raises(ValueError, match="one nests more than 62 levels, deeper than pyarrow"):
+        feed_all(BatchParser(json_schema="infer"), [nested(62)])

@@ -36,6 +36,7 @@ TEMPORAL = [
     ("t32", pa.time32("s")),
 ]
 FIELDS = [
+    ("f16", pa.float16()),
     ("f32", pa.float32()),
     ("f64", pa.float64()),
     ("bin", pa.binary()),
@@ -77,10 +78,11 @@ KEYS = st.sampled_from(["a", "b", "\u00e9", "a\\u0062"]).map(lambda k: k.replace
 FLOAT = st.floats(allow_nan=False, allow_infinity=False)
 FLOAT_TEXT = st.one_of(
     FLOAT.map(text),
-    st.integers(-(2**24), 2**24).map(text),  # float32 holds these exactly
+    st.integers(-(2**11), 2**11).map(text),  # float16 holds these exactly
     st.sampled_from(["-0", "0", "-0.0", "-0e0", "3.4028235677973366e38", "1e-46", "1e400"]),
     # Halfway cases of float32 that round differently from float64 than at once.
     st.sampled_from(["1.00000005960464477539062501", "0.100000001490116119384765625"]),
+    st.sampled_from(["1.0004882814", "65520", "6e-8", "2.98023223876953125e-8"]),  # float16's
 )
 BYTES_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=4).map(text)
 MAP = st.lists(st.tuples(KEYS, st.integers(-(2**63), 2**63 - 1).map(text)), max_size=4).map(obj)
@@ -97,6 +99,7 @@ TEMPORAL_TEXT = st.one_of(
     ),
 )
 VALUE = {
+    "f16": FLOAT_TEXT,
     "f32": FLOAT_TEXT,
     "f64": FLOAT_TEXT,
     "bin": BYTES_TEXT,
@@ -111,7 +114,15 @@ FIELD = st.sampled_from(sorted(VALUE)).flatmap(
     lambda name: st.tuples(st.just(name), VALUE[name] | st.just("null"))
 )
 DATA = st.lists(FIELD, max_size=5).map(obj) | st.sampled_from(
-    ['{"bin": 1}', '{"fbin": [1, 2]}', '{"m": [1]}', '{"m": {"a": "x"}}', '{"ts": "x"}']
+    [
+        *['{"bin": 1}', '{"fbin": [1, 2]}', '{"m": [1]}', '{"m": {"a": "x"}}', '{"ts": "x"}'],
+        # A value a key given again replaces is not decoded, as in a struct field.
+        *['{"m": {"a": "x", "a": 1}}', '{"mm": [{"a": {"b": "x"}, "b": null, "a": null}]}'],
+        *['{"m": {"a": 1e30, "b": 2, "a": 1}}', '{"m": {"a": 1, "a": "x"}}'],
+        # Lone surrogate escapes: refused in a string or binary field or a key.
+        *['{"bin": "\\ud800"}', '{"m": {"\\udc00": 1}}', '{"zz": "\\ud800", "m": {}}'],
+        '{"mm": [{"\\ud800": {"a": 1}}]}',
+    ]
 )
 
 

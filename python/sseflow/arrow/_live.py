@@ -197,15 +197,15 @@ def _split(
 
 
 def _default_of(source: EventSource | AsyncEventSource) -> dict[str, Any]:
-    """``default_event=None`` if the parser of an ``EventSource`` given leaves the type
-    of an event that named none ``None``, found by parsing one such event: written
-    back, that event has no ``event`` line, and the others have theirs."""
+    """The ``default_event`` of the parser of an ``EventSource`` given, found by
+    parsing an event that names no type: written back, an event whose type is
+    ``None`` has no ``event`` line, and ``""`` a bare one."""
     from sseflow._factory import new_parser
 
     parser = new_parser(source._options.parser_factory)
     parsed = parser.parse(b"data\n\n")
     parser.close()
-    return {"default_event": None} if parsed and parsed[0].event is None else {}
+    return {"default_event": parsed[0].event} if parsed else {}
 
 
 def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Iterator[RecordBatch]:

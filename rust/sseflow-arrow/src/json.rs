@@ -28,7 +28,7 @@
 use crate::corrections::Corrections;
 use crate::direct::Direct;
 use crate::error::{Error, JsonError};
-use crate::escapes::unescape_pairs;
+use crate::escapes::fix_surrogates;
 use crate::sample;
 use crate::schema;
 use crate::strict::{refused_early, syntax_error};
@@ -40,11 +40,31 @@ use arrow_json::reader::{infer_json_schema_from_iterator, Decoder, ReaderBuilder
 use arrow_schema::{ArrowError, DataType, Field, Fields};
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The most rows the decoder holds before a flush; larger batches are decoded
 /// in parts and concatenated.
 const DECODER_ROWS: usize = 1 << 16;
+
+/// The deepest type inferred: pyarrow refuses to import a deeper one (a
+/// `RecursionError`-like `ArrowInvalid`), and polars crashed on one.
+const MAX_INFERRED_DEPTH: usize = 62;
+
+/// How many structs and lists `kind` nests.
+fn depth(kind: &DataType) -> usize {
+    match kind {
+        DataType::Struct(fields) => {
+            1 + fields
+                .iter()
+                .map(|f| depth(f.data_type()))
+                .max()
+                .unwrap_or(0)
+        }
+        DataType::List(item) | DataType::LargeList(item) => 1 + depth(item.data_type()),
+        _ => 0,
+    }
+}
 
 /// What to do with data that is not JSON or does not fit the schema.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -111,9 +131,15 @@ impl Batch<'_> {
         .as_bytes()
     }
 
-    /// A row's data as the decoder is given it (see [`unescape_pairs`]).
+    /// A row's data as the decoder is given it (see [`fix_surrogates`]).
     fn data(&self, row: usize) -> Cow<'_, [u8]> {
-        unescape_pairs(self.raw(row))
+        self.prepared(row).0
+    }
+
+    /// A row's data as the decoder is given it, and whether a lone surrogate
+    /// escape in it was marked (the row is then checked alone).
+    fn prepared(&self, row: usize) -> (Cow<'_, [u8]>, bool) {
+        fix_surrogates(self.raw(row))
     }
 
     fn text(column: &dyn Array, row: usize) -> String {
@@ -180,7 +206,12 @@ impl Json {
     }
 
     fn build(&self, kind: DataType) -> Result<Decoder, ArrowError> {
-        decoder(kind, self.batch_rows.clamp(1, DECODER_ROWS), self.coerce)
+        decoder(
+            kind,
+            self.batch_rows.clamp(1, DECODER_ROWS),
+            self.coerce,
+            None,
+        )
     }
 
     /// Settles the `json` column's type, and whether numbers and booleans
@@ -264,7 +295,11 @@ impl Json {
         }
         let (sample, values): (Vec<usize>, Vec<serde_json::Value>) = candidates
             .iter()
-            .filter_map(|&row| Some((row, sample::value(&batch.data(row))?)))
+            .filter_map(|&row| match batch.prepared(row) {
+                // No Arrow type holds a lone surrogate: the object cannot inform one.
+                (_, true) => None,
+                (data, false) => Some((row, sample::value(&data)?)),
+            })
             .filter(|(_, value)| value.is_object())
             .take(rows)
             .unzip();
@@ -279,6 +314,11 @@ impl Json {
         let schema = infer_json_schema_from_iterator(values.iter().map(Ok))
             .map_err(|error| cannot(error.to_string()))?;
         let kind = DataType::Struct(schema.fields().clone());
+        if depth(&kind) > MAX_INFERRED_DEPTH {
+            return Err(cannot(format!(
+                "one nests more than {MAX_INFERRED_DEPTH} levels, deeper than pyarrow imports"
+            )));
+        }
         // A type arrow-json infers but that does not hold them all: for `1`
         // and `[2]`, a list of numbers, which `1` does not fill. They are
         // decoded together, and only if that fails one by one, to name one.
@@ -288,7 +328,7 @@ impl Json {
         }
         let mut checker = Checker::new(kind.clone(), coerce)?;
         for &row in &sample {
-            if let Some(problem) = checker.check(&batch.data(row))? {
+            if let Some(problem) = checker.check(&batch.data(row), false)? {
                 let index = batch.first_index + row as u64;
                 let problem = problem
                     .strip_prefix("does not fit the schema: ")
@@ -320,7 +360,8 @@ impl Json {
         };
         let mut errors = Vec::new();
         for &row in &others {
-            if let Some(problem) = checker.check(&batch.data(row))? {
+            let (data, marked) = batch.prepared(row);
+            if let Some(problem) = checker.check(&data, marked)? {
                 errors.push((row, problem));
             }
         }
@@ -401,8 +442,8 @@ impl Json {
                 parts.push(flush(decoder).map_err(drop)?);
             }
             let before = decoder.len();
-            let data = batch.data(row);
-            if refused_early(&data).is_some() {
+            let (data, marked) = batch.prepared(row);
+            if marked || refused_early(&data).is_some() {
                 return Err(());
             }
             match decoder.decode(&data) {
@@ -438,7 +479,8 @@ impl Json {
     ) -> Result<(Vec<usize>, Option<ArrayRef>), ArrowError> {
         let mut good = Vec::new();
         for &row in rows {
-            match checker.check(&batch.data(row))? {
+            let (data, marked) = batch.prepared(row);
+            match checker.check(&data, marked)? {
                 Some(problem) => errors.push((row, problem)),
                 None => good.push(row),
             }
@@ -486,12 +528,18 @@ fn error_column(len: usize, errors: Vec<(usize, String)>) -> ArrayRef {
 }
 
 /// A decoder of `json` values of this type, holding at most `rows` rows;
-/// with `coerce`, numbers and booleans fill string fields as their text.
-fn decoder(kind: DataType, rows: usize, coerce: bool) -> Result<Decoder, ArrowError> {
+/// with `coerce`, numbers and booleans fill string fields as their text. With
+/// `lone`, its string fields refuse a marked lone surrogate while it is set.
+fn decoder(
+    kind: DataType,
+    rows: usize,
+    coerce: bool,
+    lone: Option<Arc<AtomicBool>>,
+) -> Result<Decoder, ArrowError> {
     ReaderBuilder::new_with_field(Field::new("json", kind, true))
         .with_batch_size(rows)
         .with_coerce_primitive(coerce)
-        .with_decoder_factory(Arc::new(Corrections))
+        .with_decoder_factory(Arc::new(Corrections { lone }))
         .build_decoder()
 }
 
@@ -501,7 +549,7 @@ fn holds_all<'a>(
     coerce: bool,
     objects: impl ExactSizeIterator<Item = Cow<'a, [u8]>>,
 ) -> Result<bool, ArrowError> {
-    let mut decoder = decoder(kind.clone(), objects.len().max(1), coerce)?;
+    let mut decoder = decoder(kind.clone(), objects.len().max(1), coerce, None)?;
     for data in objects {
         if decoder.decode(&data).is_err() {
             return Ok(false);
@@ -553,23 +601,29 @@ struct Checker {
     kind: DataType,
     coerce: bool,
     decoder: Decoder,
+    /// Whether the row checked had a lone surrogate escape marked.
+    lone: Arc<AtomicBool>,
 }
 
 impl Checker {
     fn new(kind: DataType, coerce: bool) -> Result<Checker, ArrowError> {
-        let decoder = decoder(kind.clone(), 1, coerce)?;
+        let lone = Arc::new(AtomicBool::new(false));
+        let decoder = decoder(kind.clone(), 1, coerce, Some(lone.clone()))?;
         Ok(Checker {
             kind,
             coerce,
             decoder,
+            lone,
         })
     }
 
-    /// What is wrong with `data`, if anything (`null` is fine: a null row).
-    fn check(&mut self, data: &[u8]) -> Result<Option<String>, ArrowError> {
+    /// What is wrong with `data`, if anything (`null` is fine: a null row);
+    /// `marked`: whether a lone surrogate escape in it was marked.
+    fn check(&mut self, data: &[u8], marked: bool) -> Result<Option<String>, ArrowError> {
         if let Some(problem) = refused_early(data) {
             return Ok(Some(problem));
         }
+        self.lone.store(marked, Ordering::Relaxed);
         let current = &mut self.decoder;
         // The line end ends a bare number, which the decoder holds open.
         let whole = current
@@ -589,7 +643,7 @@ impl Checker {
             Ok(_) => Some("not one JSON value".to_owned()),
         };
         if problem.is_some() {
-            self.decoder = decoder(self.kind.clone(), 1, self.coerce)?;
+            self.decoder = decoder(self.kind.clone(), 1, self.coerce, Some(self.lone.clone()))?;
         }
         Ok(problem)
     }

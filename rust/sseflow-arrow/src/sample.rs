@@ -1,13 +1,14 @@
 //! An event's data as a `serde_json::Value`, for inferring the `json` type,
-//! also where serde_json refuses JSON that `json.loads` takes.
+//! read as `json.loads` reads it.
 //!
-//! serde_json refuses a number past float64's range (`1e400`, which
-//! `json.loads` reads as infinity) and nesting deeper than 128. Such data
-//! is read here, after `strict.rs` found it JSON (so at most
-//! `strict::MAX_DEPTH` deep, which bounds the recursion): a number past the
-//! range stands as float64's largest, which is all inference needs of it
-//! (a float). A lone surrogate escape is left out: no Arrow string holds it
-//! (its row is a null with the reason when decoded).
+//! arrow-json infers from serde_json's values, but serde_json's reading
+//! differs: it refuses a number past float64's range (`1e400`, which
+//! `json.loads` reads as infinity) and nesting deeper than 128, and reads
+//! `-0` as a float (`json.loads`: the integer 0). Data is read here, after
+//! `strict.rs` found it JSON (so at most `strict::MAX_DEPTH` deep, which
+//! bounds the recursion): a number past the range stands as float64's
+//! largest, which is all inference needs of it (a float). A lone surrogate
+//! escape is not read: no Arrow string holds it.
 
 use crate::direct::input::{Fit, GiveUp, Input, Number};
 use crate::strict::syntax_error;
@@ -15,9 +16,6 @@ use serde_json::{Map, Value};
 
 /// The JSON value `data` is, if it is one.
 pub(crate) fn value(data: &[u8]) -> Option<Value> {
-    if let Ok(value) = serde_json::from_slice(data) {
-        return Some(value);
-    }
     // The check bounds the depth of `read`'s recursion.
     if syntax_error(data).is_some() {
         return None;
@@ -116,6 +114,8 @@ mod tests {
     fn what_serde_json_refuses_but_json_takes_is_read() {
         assert_eq!(value(br#"{"a": 1e400}"#), Some(json!({"a": f64::MAX})));
         assert_eq!(value(br#"[-1e400, 2]"#), Some(json!([-f64::MAX, 2])));
+        // An integer, as `json.loads` reads it (serde_json: the float -0.0).
+        assert!(value(b"-0").expect("read").is_i64());
         let deep = format!("{}1{}", "[".repeat(500), "]".repeat(500));
         let mut got = value(deep.as_bytes()).expect("read");
         for _ in 0..500 {
