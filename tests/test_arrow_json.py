@@ -529,3 +529,21 @@ def test_an_inferred_type_deeper_than_pyarrow_imports_is_refused() -> None:
     assert rows(batches)[0]["json"] is not None
     with pytest.raises(ValueError, match="one nests more than 62 levels, deeper than pyarrow"):
         feed_all(BatchParser(json_schema="infer"), [nested(62)])
+
+
+def test_what_a_lone_surrogate_mark_must_not_change() -> None:
+    """The mark of a lone surrogate escape (U+FDD0) is never seen: text that only looks
+    like its escape (after an escaped backslash) does not stop the marking, a key holding
+    a lone surrogate never fills a field named with U+FDD0 (such a schema turns marking
+    off: the row is refused, as before 2026-12-03), and a reason quoting a marked value
+    names the lone surrogate (found by a review, 2026-12-03)."""
+    got = decode(['{"i": 1, "path": "C:\\\\uFDD0", "zz": "\\ud800"}'])
+    assert (got[0]["json"]["i"], got[0]["json_error"]) == (1, None)
+    schema = pa.schema([("\ufdd0", pa.int64()), ("k", pa.int64())])
+    stream = sseflow.encode('{"\\ud800": 5, "k": 1}')
+    named = rows(iter_batches([stream], json_schema=schema))
+    assert named[0]["json"] is None
+    assert "surrogate" in named[0]["json_error"]
+    quoted = decode(['{"i": "1\\udc00"}'])[0]
+    assert quoted["json"] is None
+    assert 'failed to parse "1<lone surrogate>" as Int64' in quoted["json_error"]

@@ -21,8 +21,10 @@ use std::borrow::Cow;
 pub(crate) const LONE: char = '\u{FDD0}';
 
 /// `data` as the decoder is given it (see the module's docs), and whether a
-/// lone surrogate escape in it was replaced by [`LONE`].
-pub(crate) fn fix_surrogates(data: &[u8]) -> (Cow<'_, [u8]>, bool) {
+/// lone surrogate escape in it was replaced by [`LONE`]; with `mark` false,
+/// none is (the schema names a field with [`LONE`], which a marked key would
+/// match).
+pub(crate) fn fix_surrogates(data: &[u8], mark: bool) -> (Cow<'_, [u8]>, bool) {
     // Most data holds no backslash: a memchr tells, quicker than a memmem
     // search, whose searcher is built anew for each call.
     let escape = |&at: &usize| data.get(at + 1) == Some(&b'u');
@@ -31,7 +33,7 @@ pub(crate) fn fix_surrogates(data: &[u8]) -> (Cow<'_, [u8]>, bool) {
     };
     let mut out: Option<Vec<u8>> = None;
     let mut marked = false;
-    let mut may_mark: Option<bool> = None;
+    let mut may_mark = (!mark).then_some(false);
     // Back to the backslashes before `first`: an even count escapes nothing.
     let mut pos = data[..first]
         .iter()
@@ -72,11 +74,26 @@ pub(crate) fn fix_surrogates(data: &[u8]) -> (Cow<'_, [u8]>, bool) {
     (text, marked)
 }
 
-/// Whether `data` holds [`LONE`], as UTF-8 or escaped.
+/// Whether `data` holds [`LONE`], as UTF-8 or escaped (`\\uFDD0` after an
+/// escaped backslash is text).
 fn holds_lone(data: &[u8]) -> bool {
     let mut utf8 = [0; 4];
-    memchr::memmem::find(data, LONE.encode_utf8(&mut utf8).as_bytes()).is_some()
-        || memchr::memchr_iter(b'\\', data).any(|at| unit_at(data, at) == Some(u32::from(LONE)))
+    if memchr::memmem::find(data, LONE.encode_utf8(&mut utf8).as_bytes()).is_some() {
+        return true;
+    }
+    let mut pos = 0;
+    while let Some(found) = memchr::memchr(b'\\', &data[pos..]) {
+        let at = pos + found;
+        if unit_at(data, at) == Some(u32::from(LONE)) {
+            return true;
+        }
+        // Past the escaped byte: the second backslash of a pair escapes nothing.
+        pos = at + 2;
+        if pos >= data.len() {
+            break;
+        }
+    }
+    false
 }
 
 /// The code unit of a `\uHHHH` escape at `pos`.
@@ -101,7 +118,7 @@ mod tests {
 
     #[test]
     fn pairs_become_utf8_lone_halves_are_marked_and_the_rest_stays() {
-        let cases: [(&[u8], &[u8], bool); 11] = [
+        let cases: [(&[u8], &[u8], bool); 12] = [
             (br#"{"s": "plain"}"#, br#"{"s": "plain"}"#, false),
             (br#""\ud840\udc00""#, "\"\u{20000}\"".as_bytes(), false),
             (
@@ -143,9 +160,16 @@ mod tests {
                 "\"\\ud800\u{FDD0}\"".as_bytes(),
                 false,
             ),
+            // An escaped backslash, then the text uFDD0: no mark in the data.
+            (
+                br#"["C:\\uFDD0", "\ud800"]"#,
+                "[\"C:\\\\uFDD0\", \"\u{FDD0}\"]".as_bytes(),
+                true,
+            ),
         ];
         for (data, want, marked) in cases {
-            let (got, lone) = fix_surrogates(data);
+            let (got, lone) = fix_surrogates(data, true);
+            assert!(!fix_surrogates(data, false).1);
             let shown = String::from_utf8_lossy(data);
             assert_eq!(&*got, want, "{shown}");
             assert_eq!(lone, marked, "{shown}");

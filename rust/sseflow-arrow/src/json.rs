@@ -28,7 +28,7 @@
 use crate::corrections::Corrections;
 use crate::direct::Direct;
 use crate::error::{Error, JsonError};
-use crate::escapes::fix_surrogates;
+use crate::escapes::{fix_surrogates, LONE};
 use crate::sample;
 use crate::schema;
 use crate::strict::{refused_early, syntax_error};
@@ -46,6 +46,22 @@ use std::sync::Arc;
 /// The most rows the decoder holds before a flush; larger batches are decoded
 /// in parts and concatenated.
 const DECODER_ROWS: usize = 1 << 16;
+
+/// Whether a field name in `kind`, at any depth, holds `ch`.
+fn names_hold(kind: &DataType, ch: char) -> bool {
+    match kind {
+        DataType::Struct(fields) => fields
+            .iter()
+            .any(|f| f.name().contains(ch) || names_hold(f.data_type(), ch)),
+        DataType::List(item)
+        | DataType::LargeList(item)
+        | DataType::ListView(item)
+        | DataType::LargeListView(item)
+        | DataType::FixedSizeList(item, _)
+        | DataType::Map(item, _) => names_hold(item.data_type(), ch),
+        _ => false,
+    }
+}
 
 /// The deepest type inferred: pyarrow refuses to import a deeper one (a
 /// `RecursionError`-like `ArrowInvalid`), and polars crashed on one.
@@ -109,12 +125,15 @@ pub struct JsonOptions {
 }
 
 /// One batch's framing columns, as the decoder reads them.
+#[derive(Clone, Copy)]
 pub(crate) struct Batch<'a> {
     pub event: &'a dyn Array,
     pub data: &'a dyn Array,
     pub id: &'a dyn Array,
     /// The stream position of the batch's first event.
     pub first_index: u64,
+    /// Whether lone surrogate escapes are marked (see [`fix_surrogates`]).
+    pub mark: bool,
 }
 
 impl Batch<'_> {
@@ -139,7 +158,7 @@ impl Batch<'_> {
     /// A row's data as the decoder is given it, and whether a lone surrogate
     /// escape in it was marked (the row is then checked alone).
     fn prepared(&self, row: usize) -> (Cow<'_, [u8]>, bool) {
-        fix_surrogates(self.raw(row))
+        fix_surrogates(self.raw(row), self.mark)
     }
 
     fn text(column: &dyn Array, row: usize) -> String {
@@ -351,6 +370,11 @@ impl Json {
         self.infer(batch, &candidates)?;
         let kind = self.decoder.as_ref().map(|(kind, _)| kind.clone());
         let kind = kind.expect("the type is known once inferred");
+        // A marked key would match a field named with the mark.
+        let batch = &Batch {
+            mark: !names_hold(&kind, LONE),
+            ..*batch
+        };
         let (objects, others): (Vec<usize>, Vec<usize>) = candidates
             .iter()
             .partition(|&&row| batch.raw(row).trim_ascii_start().first() == Some(&b'{'));
@@ -403,6 +427,7 @@ impl Json {
             data: arrays[1].as_ref(),
             id: arrays[2].as_ref(),
             first_index,
+            mark: true,
         })?;
         arrays.push(decoded.json);
         arrays.extend(decoded.errors);
@@ -645,7 +670,11 @@ impl Checker {
         if problem.is_some() {
             self.decoder = decoder(self.kind.clone(), 1, self.coerce, Some(self.lone.clone()))?;
         }
-        Ok(problem)
+        // A value quoted in the reason shows the lone surrogate, not its mark.
+        Ok(match marked {
+            true => problem.map(|problem| problem.replace(LONE, "<lone surrogate>")),
+            false => problem,
+        })
     }
 }
 

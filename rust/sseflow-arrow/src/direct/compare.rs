@@ -66,6 +66,7 @@ fn decoded(json: &mut Json, rows: &[&str], large: bool) -> Result<Columns, Strin
         data: data.as_ref(),
         id: &labels,
         first_index: 0,
+        mark: true,
     };
     match json.decode(&batch) {
         Ok(decoded) => Ok(Columns(decoded.json, decoded.errors)),
