@@ -160,6 +160,23 @@ def test_close_then_feed() -> None:
         ({"on_error": "skip"}, ValueError, "on_error must be"),
         ({"json_events": "message"}, TypeError, "json_events must"),
         ({"infer_rows": 0}, ValueError, "infer_rows must be at least 1"),
+        (
+            {"infer_rows": 2**64},
+            ValueError,
+            r"infer_rows must be at most \d+, got 18446744073709551616",
+        ),
+        (
+            {"batch_bytes": 2**64},
+            ValueError,
+            r"batch_bytes must be at most \d+, got 18446744073709551616",
+        ),
+        ({"batch_rows": 2**31}, ValueError, r"^batch_rows must be from 1 to 2\*\*31 - 1"),
+        (
+            {"decode_threads": 2**64},
+            ValueError,
+            "decode_threads must be at most 64, got 18446744073709551616",
+        ),
+        ({"decode_threads": -1}, ValueError, "decode_threads must be a non-negative int"),
         ({"json_scalars_to_strings": 1}, TypeError, "json_scalars_to_strings must be a bool"),
     ],
 )
@@ -228,3 +245,20 @@ def test_docstring_examples() -> None:
     result = runner.summarize(verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_a_failed_inference_refuses_the_input_after_it(threads: int) -> None:
+    """The first batch's objects have no one type: its events cannot be decoded, and
+    the parser refuses what follows (before, it inferred again from the next batch,
+    and the first batch's events were gone without a row)."""
+    parser = BatchParser(json_schema="infer", batch_rows=2, decode_threads=threads)
+    parser.feed(b'id: 0\ndata: {"a": [1]}\n\n')
+    message = r"^cannot infer one JSON type from the first 2 objects of the stream"
+    with pytest.raises(ValueError, match=message):
+        parser.feed(b'id: 1\ndata: {"a": [{}]}\n\n')
+    with pytest.raises(ValueError, match=message):
+        parser.feed(b'id: 2\ndata: {"a": [2]}\n\nid: 3\ndata: {"a": [3]}\n\n')
+    with pytest.raises(ValueError, match=message):
+        parser.flush()
+    assert list(parser) == []

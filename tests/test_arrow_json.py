@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -547,3 +548,38 @@ def test_what_a_lone_surrogate_mark_must_not_change() -> None:
     quoted = decode(['{"i": "1\\udc00"}'])[0]
     assert quoted["json"] is None
     assert 'failed to parse "1<lone surrogate>" as Int64' in quoted["json_error"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "kept"),
+    [
+        (pa.decimal128(10, 2), "1.23", "1.23"),
+        (pa.decimal128(10, 2), "1.2300", "1.23"),
+        (pa.decimal128(10, 2), '"4.5"', "4.50"),
+        (pa.decimal128(5, -2), "1200", "1.2E+3"),
+        (pa.decimal256(40, 5), "-0.0e9", "0E-5"),
+        (pa.decimal128(10, 2), "1.235", None),
+        (pa.decimal128(10, 1), "2.25", None),
+        (pa.decimal128(5, -2), "1", None),
+        (pa.decimal128(5, -2), "999", None),
+        (pa.decimal256(40, 5), "1e-10", None),
+        (pa.decimal128(10, 2), '"1.235"', None),
+        (pa.decimal128(7, 2), "100000", None),
+    ],
+)
+def test_a_decimal_field_refuses_what_it_would_round(
+    kind: pa.DataType, data: str, kept: str | None
+) -> None:
+    """arrow-json rounded to the scale without a word (1 into decimal128(5, -2) was 0);
+    pyarrow refuses such a value ("would cause data loss"), and so does sseflow."""
+    schema = pa.schema([("d", kind)])
+    table = pa.table(iter_batches([sseflow.encode(f'{{"d": {data}}}')], json_schema=schema))
+    value = table.column("json").to_pylist()[0]
+    error = table.column("json_error").to_pylist()[0]
+    if kept is None:
+        assert value is None
+        assert f"does not fit {str(kind).replace('decimal', 'Decimal')}" in error
+        assert data.strip('"') in error
+    else:
+        assert error is None
+        assert value == {"d": Decimal(kept)}

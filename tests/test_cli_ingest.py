@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -197,6 +198,87 @@ def test_a_compressed_file_is_read_decompressed(tmp_path: Path, suffix: str) -> 
     assert tables[0].num_rows == 11
 
 
+def test_a_damaged_compressed_file_keeps_the_events_before_and_is_named(tmp_path: Path) -> None:
+    import gzip
+
+    events = b"".join(b"id: %d\ndata: event %d\n\n" % (i, i) for i in range(5000))
+    packed = gzip.compress(events)
+    half = tmp_path / "half.sse.gz"
+    half.write_bytes(packed[: len(packed) // 2])
+    readable = bytearray()  # what gzip decompresses before it finds the file cut short
+    with gzip.open(half) as file, contextlib.suppress(EOFError):
+        while chunk := file.read1(8192):
+            readable += chunk
+    whole = bytes(readable).count(b"\n\n")
+    out = tmp_path / "o.parquet"
+    result = ingest(str(half), "--to", str(out))
+    assert result.returncode == 1
+    assert f"sseflow: cannot decompress {half}: Compressed file ended" in result.stderr
+    assert "Traceback" not in result.stderr
+    ids = pq.read_table(out).column("id").to_pylist()
+    assert whole > 1000
+    assert ids == [str(i) for i in range(whole)]
+    garbage = tmp_path / "bad.sse.xz"
+    garbage.write_bytes(b"garbage")
+    result = ingest(str(garbage), "--to", str(tmp_path / "b.ndjson"))
+    assert (result.returncode, "Traceback" in result.stderr) == (1, False)
+    assert f"sseflow: cannot decompress {garbage}: Input format not supported" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--schema", "SCHEMA"], "Support for Interval(MonthDayNano) in JSON reader"),
+        (["--batch-rows", str(2**31)], "--batch-rows must be from 1 to 2**31 - 1, got 2147483648"),
+        (["--batch-rows", str(2**64)], "--batch-rows must be at most"),
+        (["--schema", "infer", "--decode-threads", "65"], "--decode-threads must be at most 64"),
+    ],
+)
+def test_options_the_parser_refuses_are_usage_errors(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"x": "month_day_nano_interval"}')
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    options = [str(schema) if option == "SCHEMA" else option for option in options]
+    result = ingest(str(source), "--to", str(tmp_path / "o.ndjson"), *options)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("usage: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o.ndjson").exists()
+
+
+@pytest.mark.parametrize("suffix", [".ndjson", ".arrow", ".parquet"])
+def test_a_failed_write_names_the_output(tmp_path: Path, suffix: str) -> None:
+    """A full disk (Linux's /dev/full) is the output's failure, not the stream's."""
+    out = tmp_path / f"full{suffix}"
+    out.symlink_to("/dev/full")
+    source = tmp_path / "s.sse"
+    source.write_bytes(TOKENS)
+    result = ingest(str(source), "--to", str(out))
+    assert result.returncode == 2
+    assert f"sseflow: cannot write {out}: " in result.stderr
+    assert "No space left on device" in result.stderr
+    assert "cannot read" not in result.stderr
+
+
+def test_a_closed_stdin_is_named(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sseflow", "ingest", "-", "--to", str(tmp_path / "o.ndjson")],
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert result.returncode == 2
+    assert "sseflow: cannot read -: standard input is closed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_schema_file_and_event_filter(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"n": "int32", "text": "string"}))
@@ -310,6 +392,16 @@ def test_live_url_followed_across_a_drop(tmp_path: Path) -> None:
     assert "reconnecting in 0.010 s (Last-Event-ID '1')" in result.stderr
 
 
+def test_a_url_scheme_in_capitals_is_a_url(tmp_path: Path) -> None:
+    """URL schemes are case-insensitive: ``HTTP://`` was taken for a file name."""
+    with SSEServer() as server:
+        url = server.route("/s", sequence(static(encode("a", id="1")), static(status=204)))
+        out = tmp_path / "o.ndjson"
+        result = ingest(url.replace("http://", "HTTP://", 1), "--to", str(out))
+        assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["data"] for line in out.read_text().splitlines()] == ["a"]
+
+
 def following(url: str, out: Path) -> subprocess.Popen[str]:
     """``sseflow ingest URL --to OUT``, started: it follows the stream until interrupted."""
     return subprocess.Popen(
@@ -326,6 +418,35 @@ def interrupted(process: subprocess.Popen[str]) -> str:
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     return stderr
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_the_wait_for_a_named_pipes_writer(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    """Opening a FIFO waits until a writer opens it: the signal ended nothing before."""
+    fifo = tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    process = following(str(fifo), tmp_path / "o.ndjson")
+    time.sleep(1.0)  # the command is in its open() by now (a slow start only tests less)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == status, stderr
+    assert "sseflow: wrote no file" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_first_of_two_signals_gives_the_status(tmp_path: Path) -> None:
+    """SIGTERM, then Ctrl-C while the first is being acted on: still SIGTERM's 143."""
+    from sseflow._interrupt import Interrupt
+
+    interrupt = Interrupt()
+    with interrupt:
+        os.kill(os.getpid(), signal.SIGTERM)  # outside a read: it waits for check()
+        os.kill(os.getpid(), signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt):
+            interrupt.check()
+    assert interrupt.status == 143
 
 
 def test_a_live_type_is_inferred_from_the_first_second_not_the_first_event(

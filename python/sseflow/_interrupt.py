@@ -48,7 +48,9 @@ class Interrupt:
         return 128 + self.signum
 
     def _handle(self, signum: int, frame: object) -> None:
-        self.signum = signal.Signals(signum)
+        if not self.pending:
+            # A second signal while the first waits (a write runs) changes nothing.
+            self.signum = signal.Signals(signum)
         if self.reading:
             raise KeyboardInterrupt
         self.pending = True

@@ -7,6 +7,7 @@ native module of that package; the command says how to install it when it is mis
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import logging
 import os
@@ -330,7 +331,8 @@ class _Output:
         if self._writer is None:
             self._open(batch.schema)
         assert self._writer is not None
-        self._writer.write(batch)
+        with self._writing():
+            self._writer.write(batch)
 
     def wait(self) -> float | None:
         """Seconds until the open file is due to be closed, if rolling."""
@@ -351,7 +353,17 @@ class _Output:
     def close(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
-            writer.close()
+            with self._writing():
+                writer.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A failed write (a full disk) named as the output's, not as a read's."""
+        try:
+            yield
+        except OSError as error:
+            name = self.names[-1] if self.names else str(self._path)
+            raise CannotWrite(f"cannot write {name}: {error.strerror or error}") from error
 
     def describe(self) -> str | None:
         """The files written, for the summary; None if none was made."""
@@ -433,7 +445,7 @@ first, so the file is whole and holds every event read before the signal."""
 class _Counted:
     """A binary file whose bytes read are counted, for the progress line."""
 
-    def __init__(self, file: IO[bytes]) -> None:
+    def __init__(self, file: IO[bytes] | _Decompressed) -> None:
         self._read = getattr(file, "read1", None) or file.read
         self.fileno = file.fileno  # tells sseflow.arrow whether it is a regular file
         self.on_read: _Source | None = None
@@ -466,6 +478,12 @@ class _Source:
         self.parser = parser
         self.batches = batches
         self.read = 0
+        self.decompressed: _Decompressed | None = None
+
+    @property
+    def damage(self) -> str | None:
+        """Why a compressed file's bytes ended early, if they did."""
+        return None if self.decompressed is None else self.decompressed.damage
 
     def finish(self) -> Iterator[RecordBatch]:
         """After an interruption: the events parsed so far, in a last batch."""
@@ -480,24 +498,62 @@ COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
 """A file whose name ends so is read through that standard-library module."""
 
 
-def _open(source: str, stack: ExitStack) -> IO[bytes]:
+def _open(source: str, stack: ExitStack) -> IO[bytes] | _Decompressed:
     """The file's bytes, decompressed when its name ends in .gz, .bz2 or .xz."""
     if source == "-":
+        if sys.stdin is None:
+            raise OSError(errno.EBADF, "standard input is closed", "-")
         return sys.stdin.buffer
     module = COMPRESSED.get(Path(source).suffix.lower())
     if module is None:
-        return stack.enter_context(open(source, "rb"))
+        # A named pipe's open waits for a writer: a signal stops the wait.
+        return stack.enter_context(INTERRUPT.read(lambda: open(source, "rb")))
     import importlib
 
-    opened: IO[bytes] = importlib.import_module(module).open(source, "rb")
-    return stack.enter_context(opened)
+    library = importlib.import_module(module)
+    opened: IO[bytes] = library.open(source, "rb")
+    # What reading a damaged file raises: EOFError when it is cut short, else
+    # OSError (gzip, bz2), zlib.error or lzma.LZMAError.
+    errors: tuple[type[Exception], ...] = (EOFError, OSError)
+    if module == "gzip":
+        import zlib
+
+        errors += (zlib.error,)
+    elif module == "lzma":
+        errors += (library.LZMAError,)
+    return _Decompressed(stack.enter_context(opened), source, errors)
+
+
+class _Decompressed:
+    """A compressed file's bytes, which end where the file turns out damaged (cut
+    short, or not of its format): the events before are kept, and ``damage`` says why."""
+
+    def __init__(self, file: IO[bytes], name: str, errors: tuple[type[Exception], ...]) -> None:
+        # One read of the compressed file at a time (read1): a read of several
+        # would lose the bytes it decompressed before the damage.
+        self._read = getattr(file, "read1", file.read)
+        self._name = name
+        self._errors = errors
+        self.fileno = file.fileno
+        self.damage: str | None = None
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self.damage is not None:
+            return b""
+        try:
+            chunk: bytes = self._read(size)
+        except self._errors as error:
+            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            self.damage = f"cannot decompress {self._name}: {reason}"
+            return b""
+        return chunk
 
 
 def _file_source(source: str, options: dict[str, Any], stack: ExitStack) -> _Source:
     from sseflow.arrow import BatchParser, iter_batches
 
     file = _open(source, stack)
-    if _is_live(file):
+    if not isinstance(file, _Decompressed) and _is_live(file):
         parser = BatchParser(**options)
         ingested = _Source(parser, iter(()))
         ingested.batches = _pipe_batches(file.fileno(), parser, ingested)
@@ -506,6 +562,8 @@ def _file_source(source: str, options: dict[str, Any], stack: ExitStack) -> _Sou
     stream = iter_batches(counted, **options)
     ingested = _Source(stream.parser, stream)
     counted.on_read = ingested
+    if isinstance(file, _Decompressed):
+        ingested.decompressed = file
     return ingested
 
 
@@ -740,6 +798,11 @@ def _resume_option(url: _Followed) -> str:
     return f"--last-event-id {shlex.quote(url.last_event_id)}"
 
 
+def _is_url(source: str) -> bool:
+    """Whether ``source`` is a URL to follow (its scheme in any case, as URLs allow)."""
+    return source.lower().startswith(("http://", "https://"))
+
+
 def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
     """Runs ``sseflow ingest``; returns the exit status."""
     suffix = Path(args.to).suffix.lower()
@@ -762,7 +825,7 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
         command_parser.error(f"--batch-rows must be 1 or more, got {args.batch_rows}")
     if args.max_retries is not None and args.max_retries < 0:
         command_parser.error(f"--max-retries must be 0 or more, got {args.max_retries}")
-    urls = [name for name in args.sources if name.startswith(("http://", "https://"))]
+    urls = [name for name in args.sources if _is_url(name)]
     if args.last_event_id is not None and len(args.last_event_id) != len(urls):
         command_parser.error(
             f"--last-event-id is given once for each URL, in their order: "
@@ -802,6 +865,7 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
             args.json_schema = schema_file.read(args.schema)
         except schema_file.SchemaFileError as error:
             command_parser.error(f"--schema {error}")
+    _check_parser_options(args, command_parser)
     from sseflow.arrow import JSONDataError
     from sseflow.errors import ConnectionFailed, RetriesExhausted
 
@@ -814,6 +878,24 @@ def run(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> in
     except CannotWrite as error:
         print(f"sseflow: {error}", file=sys.stderr)
         return 2
+
+
+def _check_parser_options(
+    args: argparse.Namespace, command_parser: argparse.ArgumentParser
+) -> None:
+    """Makes options the batch parser refuses (a schema type the JSON decoder cannot
+    fill, a count out of its range) a usage error before any stream is read."""
+    from sseflow.arrow import BatchParser
+
+    try:
+        BatchParser(**_parser_options(args, None))
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        for name in ("batch_rows", "decode_threads"):
+            message = message.replace(name, "--" + name.replace("_", "-"))
+        if args.schema not in (None, "infer"):
+            message = message.replace("json_schema", "--schema")
+        command_parser.error(message)
 
 
 def _check_url_options(urls: list[str], args: argparse.Namespace) -> None:
@@ -838,6 +920,7 @@ def _ingest(args: argparse.Namespace) -> int:
     progress = _Progress()
     output = _Output(args.to, args.batch_rows, args.roll, args.compression)
     truncated: list[str] = []
+    damaged: list[str] = []
     failed: list[str] = []
     many = len(args.sources) > 1
 
@@ -854,9 +937,14 @@ def _ingest(args: argparse.Namespace) -> int:
         stack.callback(output.close)
         read_before = 0
         # The files (and pipes) one after the other, then the URLs all at once.
-        urls = [name for name in args.sources if name.startswith(("http://", "https://"))]
+        urls = [name for name in args.sources if _is_url(name)]
         for name in (name for name in args.sources if name not in urls):
-            source = _file_source(name, _parser_options(args, name if many else None), stack)
+            try:
+                source = _file_source(name, _parser_options(args, name if many else None), stack)
+            except KeyboardInterrupt:
+                output.close()
+                print(progress.summary(output.describe()), file=sys.stderr)
+                return INTERRUPT.status
             try:
                 for batch in source.batches:
                     write(batch, read_before + source.read)
@@ -870,7 +958,9 @@ def _ingest(args: argparse.Namespace) -> int:
                 return INTERRUPT.status
             read_before += source.read
             progress.bytes = read_before  # with no batch since the last, or none at all
-            if source.parser.truncated:
+            if source.damage is not None:
+                damaged.append(source.damage)
+            elif source.parser.truncated:
                 truncated.append(name)
         ids = args.last_event_id or [""] * len(urls)
         followed = [_Followed(url, last_id) for url, last_id in zip(urls, ids, strict=True)]
@@ -894,6 +984,7 @@ def _ingest(args: argparse.Namespace) -> int:
             for url in followed:
                 if url.failed is None and url.parser is not None and url.parser.truncated:
                     truncated.append(url.url)
+        failed = damaged + failed
         if not output.names and not failed:
             empty = BatchParser(**_parser_options(args, args.sources[0] if many else None))
             empty.close()

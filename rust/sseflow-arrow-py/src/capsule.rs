@@ -58,5 +58,9 @@ pub(crate) fn import_type(object: &Bound<'_, PyAny>) -> PyResult<DataType> {
 
 /// Arrow's error as a `ValueError`.
 pub(crate) fn value_error(error: ArrowError) -> PyErr {
-    PyValueError::new_err(error.to_string())
+    match error {
+        // Arrow's name for a ValueError, which says no more than its type.
+        ArrowError::InvalidArgumentError(message) => PyValueError::new_err(message),
+        error => PyValueError::new_err(error.to_string()),
+    }
 }

@@ -2,6 +2,7 @@
 //! JSON errors to `sseflow.arrow.JSONDataError`.
 
 use crate::capsule::value_error;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
@@ -33,6 +34,7 @@ fn raise(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             PyErr::from_value(class.call1((json.index, json.event, json.id, json.message))?)
         }
         Error::Arrow(error) => value_error(error),
+        Error::Inference(why) => PyValueError::new_err(why),
         // Both enums are non-exhaustive; a new variant gets its own arm here.
         _ => pyo3::exceptions::PyRuntimeError::new_err(error.to_string()),
     })

@@ -202,13 +202,10 @@ impl PyBatchParser {
                 untyped_events: default_event.is_none(),
             },
             json: None,
-            decode_threads: options::limit("decode_threads", decode_threads)?.unwrap_or(0),
+            decode_threads: 0,
         };
-        if options.decode_threads > MAX_DECODE_THREADS {
-            return Err(PyValueError::new_err(format!(
-                "decode_threads must be at most {MAX_DECODE_THREADS}, got {}",
-                options.decode_threads
-            )));
+        if let Some(threads) = decode_threads.filter(|threads| !threads.is_none()) {
+            options.decode_threads = args::at_most("decode_threads", threads, MAX_DECODE_THREADS)?;
         }
         let rows = args::positive_or("infer_rows", infer_rows, 1000)?;
         let json = JsonOptions {

@@ -1,7 +1,7 @@
 //! [`BatchParser`]: an event stream in, Arrow record batches out.
 
 use crate::columns::{Columns, Layout, Row, MAX_UTF8_BYTES};
-use crate::error::{Error, JsonError};
+use crate::error::{Error, Refusal};
 use crate::json::{Json, JsonOptions};
 use crate::workers::Workers;
 use arrow_array::{ArrayRef, RecordBatch};
@@ -87,8 +87,8 @@ pub struct BatchParser {
     batches: Batches,
     /// Bytes of the stream consumed so far.
     offset: u64,
-    /// A JSON error was raised: input is refused with it.
-    failed: Option<JsonError>,
+    /// A JSON or inference error was returned: input is refused with it.
+    failed: Option<Refusal>,
     /// An error a decoding thread met, for the next feed, flush or finish.
     unreported: Option<Error>,
     /// The bytes the default event type adds to a row's text.
@@ -164,7 +164,7 @@ impl BatchParser {
     fn feed_chunk(&mut self, chunk: &[u8]) -> Result<(), Error> {
         self.report()?;
         if let Some(error) = &self.failed {
-            return Err(Error::Json(error.clone()));
+            return Err(error.error());
         }
         let mut rest = chunk;
         let text = ChunkText::new(chunk);
@@ -251,7 +251,7 @@ impl BatchParser {
     pub fn flush(&mut self) -> Result<(), Error> {
         self.report()?;
         if let Some(error) = &self.failed {
-            return Err(Error::Json(error.clone()));
+            return Err(error.error());
         }
         self.batches
             .cut()
@@ -336,7 +336,7 @@ impl BatchParser {
     fn note(&mut self, error: Option<Error>) {
         let Some(error) = error else { return };
         if let Error::Json(json) = &error {
-            self.failed = Some(json.clone());
+            self.failed = Some(Refusal::Json(json.clone()));
             self.batches.workers = None;
         }
         self.unreported = Some(error);
@@ -455,10 +455,10 @@ impl DataSink for Sink<'_, '_> {
     }
 }
 
-/// Remembers a JSON error, after which input is refused.
-fn failed_with(failed: &mut Option<JsonError>, error: Error) -> Error {
-    if let Error::Json(json) = &error {
-        *failed = Some(json.clone());
+/// Remembers a JSON or inference error, after which input is refused.
+fn failed_with(failed: &mut Option<Refusal>, error: Error) -> Error {
+    if let Some(refusal) = Refusal::of(&error) {
+        *failed = Some(refusal);
     }
     error
 }
@@ -476,7 +476,7 @@ impl Batches {
         event: Event<'_>,
         offset: u64,
         text: &ChunkText<'_>,
-        failed: &mut Option<JsonError>,
+        failed: &mut Option<Refusal>,
     ) -> Result<(), Error> {
         let bytes = event.data_bytes();
         let data = match text.slice(bytes) {
@@ -506,7 +506,7 @@ impl Batches {
         &mut self,
         event: Event<'_>,
         offset: u64,
-        failed: &mut Option<JsonError>,
+        failed: &mut Option<Refusal>,
     ) -> Result<(), Error> {
         if !self.columns.end_open() {
             // Its data did not fit, as was said when it was written.

@@ -4,6 +4,7 @@
 //! Each brings a field's value to what `json.loads` gives, converted to the
 //! field's type by pyarrow: arrow-json 60 reads it otherwise.
 
+use crate::decimals::ExactDecimals;
 use crate::escapes::LONE;
 use crate::integers::StrictIntegers;
 use arrow_array::cast::AsArray;
@@ -20,7 +21,8 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Makes [`StrictIntegers`] for integer and temporal fields, [`Floats`],
+/// Makes [`StrictIntegers`] for integer and temporal fields, [`ExactDecimals`]
+/// for decimal fields, [`Floats`],
 /// [`Utf8Bytes`] for binary fields, [`LastKeyWins`] for maps, and with `lone`
 /// [`NoLoneSurrogate`] for string fields; arrow-json's own decoders for the
 /// rest.
@@ -42,6 +44,9 @@ impl DecoderFactory for Corrections {
         let kind = field.data_type();
         if let Some(integers) = StrictIntegers::of(kind, inner)? {
             return Ok(Some(Box::new(integers)));
+        }
+        if let Some(decimals) = ExactDecimals::of(kind, inner)? {
+            return Ok(Some(Box::new(decimals)));
         }
         Ok(Some(match kind {
             DataType::Float16 => Box::new(Floats::<Float16Type>::new(inner()?)),

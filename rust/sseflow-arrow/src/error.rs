@@ -15,6 +15,35 @@ pub enum Error {
     Json(JsonError),
     /// Arrow refused to build a batch (a schema the JSON decoder cannot fill).
     Arrow(ArrowError),
+    /// No one JSON type holds the stream's first objects
+    /// ([`JsonSchema::Infer`](crate::JsonSchema::Infer)): the parser refuses
+    /// input after it, as after a [`Json`](Error::Json) error.
+    Inference(String),
+}
+
+/// An error after which a parser refuses input, kept to be returned again.
+#[derive(Clone, Debug)]
+pub(crate) enum Refusal {
+    Json(JsonError),
+    Inference(String),
+}
+
+impl Refusal {
+    /// The refusal of `error`, if it is one.
+    pub(crate) fn of(error: &Error) -> Option<Refusal> {
+        match error {
+            Error::Json(json) => Some(Refusal::Json(json.clone())),
+            Error::Inference(why) => Some(Refusal::Inference(why.clone())),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn error(&self) -> Error {
+        match self {
+            Refusal::Json(json) => Error::Json(json.clone()),
+            Refusal::Inference(why) => Error::Inference(why.clone()),
+        }
+    }
 }
 
 /// The event whose data could not be decoded, and why.
@@ -46,6 +75,7 @@ impl fmt::Display for Error {
             Error::Parse(error) => error.fmt(f),
             Error::Json(error) => error.fmt(f),
             Error::Arrow(error) => error.fmt(f),
+            Error::Inference(why) => f.write_str(why),
         }
     }
 }

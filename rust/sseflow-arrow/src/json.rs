@@ -305,7 +305,7 @@ impl Json {
     }
 
     /// Infers the `json` type from the batch, if it is not known yet.
-    fn infer(&mut self, batch: &Batch<'_>, candidates: &[usize]) -> Result<(), ArrowError> {
+    fn infer(&mut self, batch: &Batch<'_>, candidates: &[usize]) -> Result<(), Error> {
         let JsonSchema::Infer { rows } = self.options.schema else {
             return Ok(());
         };
@@ -323,7 +323,7 @@ impl Json {
             .take(rows)
             .unzip();
         let cannot = |why: String| {
-            ArrowError::InvalidArgumentError(format!(
+            Error::Inference(format!(
                 "cannot infer one JSON type from the first {} objects of the stream ({why}); \
                  give a schema instead",
                 values.len()
@@ -343,7 +343,7 @@ impl Json {
         // decoded together, and only if that fails one by one, to name one.
         let coerce = self.options.scalars_to_strings.unwrap_or(true);
         if holds_all(&kind, coerce, sample.iter().map(|&row| batch.data(row)))? {
-            return self.settle_as(kind, coerce);
+            return Ok(self.settle_as(kind, coerce)?);
         }
         let mut checker = Checker::new(kind.clone(), coerce)?;
         for &row in &sample {
@@ -357,7 +357,7 @@ impl Json {
                 )));
             }
         }
-        self.settle_as(kind, coerce)
+        Ok(self.settle_as(kind, coerce)?)
     }
 
     /// Decodes the batch's data into its JSON columns.

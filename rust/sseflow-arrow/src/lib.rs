@@ -30,6 +30,7 @@
 mod batches;
 mod columns;
 mod corrections;
+mod decimals;
 mod direct;
 mod error;
 mod escapes;
