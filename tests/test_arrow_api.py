@@ -262,3 +262,55 @@ def test_a_failed_inference_refuses_the_input_after_it(threads: int) -> None:
     with pytest.raises(ValueError, match=message):
         parser.flush()
     assert list(parser) == []
+
+
+def test_an_id_that_comes_back_is_one_value_of_the_dictionary() -> None:
+    """pyarrow counts a dictionary value stored twice as two: IDs that came back
+    made ``group_by`` and ``unique`` count each row apart (before 2026-12-04)."""
+    import pyarrow.compute as pc
+
+    ids = ["A", "B", "A", "B", "A", "B", "10", "9", "9", "A"]
+    stream = b"".join(sseflow.encode(str(n), id=id_) for n, id_ in enumerate(ids))
+    table = pa.table(iter_batches([stream]))
+    assert table.column("id").to_pylist() == ids
+    counts = table.group_by("id").aggregate([("data", "count")]).to_pylist()
+    assert sorted((row["id"], row["data_count"]) for row in counts) == [
+        ("10", 1),
+        ("9", 2),
+        ("A", 4),
+        ("B", 3),
+    ]
+    assert sorted(pc.unique(table.column("id")).to_pylist()) == ["10", "9", "A", "B"]
+
+
+def test_a_stream_refuses_a_batch_of_another_schema() -> None:
+    """A consumer reads every batch as of the stream's schema: a ``large_utf8``
+    batch read as ``utf8`` was read out of bounds (polars crashed)."""
+    from sseflow.arrow import BatchStream
+
+    plain, large = BatchParser(), BatchParser(large_data=True)
+    for parser, data in ((plain, b"data: x\n\n"), (large, b"data: y\n\n")):
+        parser.feed(data)
+        parser.close()
+    stream = BatchStream(iter([*plain, *large]), plain)
+    with pytest.raises(ValueError, match="a batch's schema differs from the stream's"):
+        pa.table(stream)
+
+
+def test_after_a_failed_inference_close_and_the_schema_raise_it_again() -> None:
+    """``close()`` made up a ``struct<>`` type after the failure, and a stream's schema,
+    read again, looked for a batch forever."""
+    data = b'data: {"a": [1]}\n\ndata: {"a": [{}]}\n\n'
+    stream = iter_batches([data], json_schema="infer")
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"^cannot infer one JSON type"):
+            pa.table(stream)
+    assert stream.parser.schema is None
+    parser = BatchParser(json_schema="infer", batch_rows=2)
+    with pytest.raises(ValueError, match=r"^cannot infer one JSON type"):
+        parser.feed(data)
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"^cannot infer one JSON type"):
+            parser.close()
+    assert parser.closed
+    assert parser.schema is None

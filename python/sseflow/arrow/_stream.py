@@ -79,9 +79,12 @@ class BatchStream:
         while schema is None:
             batch = next(self._batches, None)
             if batch is None:
-                self._parser.close()
-            else:
-                self._peeked.append(batch)
+                self._parser.close()  # raises what stopped the type from being known
+                schema = self._parser.schema
+                if schema is None:
+                    raise RuntimeError("the stream ended without a schema")
+                break
+            self._peeked.append(batch)
             schema = self._parser.schema
         return schema
 
@@ -90,7 +93,7 @@ class BatchStream:
 
     def __next__(self) -> RecordBatch:
         if self._peeked:
-            return self._peeked.pop()
+            return self._peeked.pop(0)
         return next(self._batches)
 
     def close(self) -> None:

@@ -361,12 +361,16 @@ impl PyBatchParser {
 
     /// Ends the stream: as in :meth:`sseflow.Parser.close`, an incomplete
     /// final event is discarded (see :attr:`truncated`); the last batch is
-    /// cut. Closing again does nothing.
+    /// cut. Closing again does nothing, except after a failed inference of
+    /// the JSON type, whose ``ValueError`` every call raises.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         self.raise_held()?;
         let mut inner = self.inner(py);
         if inner.parser().is_finished() {
-            return Ok(());
+            return match inner.inference_failure() {
+                Some(error) => Err(errors::to_py(py, error)),
+                None => Ok(()),
+            };
         }
         let parser: &mut BatchParser = &mut inner;
         py.detach(|| parser.finish())

@@ -16,6 +16,7 @@ use pyo3::exceptions::PyStopIteration;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
+use std::sync::Arc;
 
 /// Pulls batches from a Python iterator when the consumer asks for the next.
 struct Batches {
@@ -61,6 +62,16 @@ impl Iterator for Batches {
         // Every Python object of the call is dropped before the GIL is given back.
         let next = match iterator.bind(py).call_method0("__next__") {
             Ok(item) => Some(match item.cast::<PyRecordBatch>() {
+                // A consumer reads each batch as of the stream's schema: one of
+                // another (`utf8` data where the stream says `large_utf8`) would
+                // be read out of bounds.
+                Ok(batch) if !same_schema(&batch.get().batch.schema(), &self.schema) => {
+                    Err(ArrowError::SchemaError(format!(
+                        "a batch's schema differs from the stream's: {} against {}",
+                        batch.get().batch.schema(),
+                        self.schema
+                    )))
+                }
                 Ok(batch) => Ok(batch.get().batch.clone()),
                 Err(_) => Err(ArrowError::CDataInterface(
                     "the iterator gave something other than a RecordBatch".to_owned(),
@@ -72,6 +83,12 @@ impl Iterator for Batches {
         };
         next
     }
+}
+
+/// Whether `a` and `b` give their columns the same names, types and
+/// nullability (their metadata aside, as pyarrow's readers compare them).
+fn same_schema(a: &SchemaRef, b: &SchemaRef) -> bool {
+    Arc::ptr_eq(a, b) || a.fields() == b.fields()
 }
 
 impl Drop for Batches {

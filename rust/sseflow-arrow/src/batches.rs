@@ -262,6 +262,12 @@ impl BatchParser {
 
     /// Ends the stream as [`Parser::finish`] does and cuts the last batch.
     pub fn finish(&mut self) -> Result<EndOfStream, Error> {
+        if let Some(error) = self.inference_failure() {
+            // No batch can be decoded: none is cut, and no type is made up.
+            self.parser.finish();
+            self.batches.columns.drop_open();
+            return Err(error);
+        }
         let end = self.parser.finish();
         self.batches.columns.drop_open();
         if self.failed.is_none() && self.unreported.is_none() {
@@ -278,6 +284,15 @@ impl BatchParser {
             self.batches.schema = self.batches.known_schema();
         }
         Ok(end)
+    }
+
+    /// The error of a failed inference of the JSON type: every later call
+    /// returns it, [`finish`](BatchParser::finish) too.
+    pub fn inference_failure(&self) -> Option<Error> {
+        match &self.failed {
+            Some(refusal @ Refusal::Inference(_)) => Some(refusal.error()),
+            _ => None,
+        }
     }
 
     /// The next ready batch, in stream order.

@@ -17,6 +17,7 @@ use arrow_array::{
 };
 use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
+use hashbrown::HashTable;
 use sseflow_core::Event;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -77,12 +78,15 @@ impl Layout {
 /// A value equal to the previous row's reuses its key without a lookup: that
 /// check is inlined into the row's loop, the rest is not. With `unique`, every
 /// value is stored once (event types: a few, interleaved), looked up among the
-/// first [`SCANNED`] by comparing bytes and past them in a hash map; without,
-/// a value is stored again whenever it differs from the previous row's (IDs:
-/// they change in runs, rarely come back, and a lookup per new ID would cost
-/// more than it saves). Arrow allows repeated dictionary values.
+/// first [`SCANNED`] by comparing bytes and past them in a hash map; without
+/// (IDs, new on every row of many streams), see [`Ids`]. Either way a batch's
+/// dictionary holds each value once: pyarrow counts a value stored twice as
+/// two (its `unique`, `value_counts` and `group_by` did, on IDs that came
+/// back, before 2026-12-04).
 struct Dictionary {
     unique: bool,
+    /// The IDs' index, without `unique`.
+    ids: Ids,
     keys: Vec<i32>,
     /// The rows that are null (events without a type): kept apart, so that a
     /// row with a value does not touch them.
@@ -100,10 +104,94 @@ struct Dictionary {
 /// are a few, and hashing one costs more than comparing it with each.
 const SCANNED: usize = 16;
 
+/// Makes each of a batch's IDs one value of its dictionary, once the batch is
+/// cut: rows store an ID again whenever it differs from the previous row's,
+/// which costs a row no lookup.
+///
+/// When each value stored is past the one before it (longer, or as long and
+/// greater byte by byte, as a counter or a timestamp is), none is a repeat:
+/// one comparison per value tells. Otherwise the values are hashed, each kept
+/// once, and the keys moved to them. The hashes are keyed at random, so that
+/// no stream can make its IDs collide.
+struct Ids {
+    hasher: ahash::RandomState,
+}
+
+impl Ids {
+    fn new() -> Ids {
+        Ids {
+            hasher: ahash::RandomState::new(),
+        }
+    }
+
+    /// Keeps each value of `values` once, with `keys` moved to the one kept.
+    #[cold]
+    fn dedupe(&self, values: &mut Strings, keys: &mut [i32]) {
+        let hasher = &self.hasher;
+        let mut kept = Strings::new();
+        let mut table: HashTable<i32> = HashTable::with_capacity(values.len());
+        let moved: Vec<i32> = (0..values.len())
+            .map(|key| {
+                let value = values.get(key);
+                let hash = hasher.hash_one(value);
+                let same = |&k: &i32| kept.get(k as usize) == value;
+                if let Some(&k) = table.find(hash, same) {
+                    return k;
+                }
+                let k = kept.len() as i32;
+                table.insert_unique(hash, k, |&k| hasher.hash_one(kept.get(k as usize)));
+                kept.push_bytes(value);
+                k
+            })
+            .collect();
+        for key in keys {
+            *key = moved[*key as usize];
+        }
+        *values = kept;
+    }
+}
+
+/// Whether `value` sorts past `last`: longer, or as long and greater.
+#[inline(always)]
+fn rises(value: &[u8], last: &[u8]) -> bool {
+    value.len() > last.len() || (value.len() == last.len() && greater(value, last))
+}
+
+/// Whether `a` is greater than `b`, of the same length, byte by byte: up to
+/// 16 bytes as one number each, made of the first and the last bytes of the
+/// value in big-endian order (overlapping when shorter: the bytes both parts
+/// hold sit at the same places in `a` and `b`), without the C library's
+/// `memcmp` (see [`same`]).
+#[inline(always)]
+fn greater(a: &[u8], b: &[u8]) -> bool {
+    fn key<const N: usize>(bytes: &[u8], word: fn([u8; N]) -> u64) -> u128 {
+        match (bytes.first_chunk::<N>(), bytes.last_chunk::<N>()) {
+            (Some(head), Some(tail)) => u128::from(word(*head)) << 64 | u128::from(word(*tail)),
+            _ => 0,
+        }
+    }
+    let (a, b) = match a.len() {
+        0 => return false,
+        1 => return a[0] > b[0],
+        2..4 => (
+            key(a, |w| u16::from_be_bytes(w).into()),
+            key(b, |w| u16::from_be_bytes(w).into()),
+        ),
+        4..8 => (
+            key(a, |w| u32::from_be_bytes(w).into()),
+            key(b, |w| u32::from_be_bytes(w).into()),
+        ),
+        8..=16 => (key(a, u64::from_be_bytes), key(b, u64::from_be_bytes)),
+        _ => return a > b,
+    };
+    a > b
+}
+
 impl Dictionary {
     fn new(unique: bool) -> Dictionary {
         Dictionary {
             unique,
+            ids: Ids::new(),
             keys: Vec::new(),
             nulls: Vec::new(),
             values: Strings::new(),
@@ -143,7 +231,7 @@ impl Dictionary {
             }
         }
         match self.unique {
-            // IDs, new on every row of many streams: stored again, inline.
+            // IDs, new on every row of many streams: stored again, inline (see [`Ids`]).
             false => self.append(&text()),
             true => self.push_other(text()),
         }
@@ -179,6 +267,9 @@ impl Dictionary {
     }
 
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        if !self.unique && !self.values.rising() {
+            self.ids.dedupe(&mut self.values, &mut self.keys);
+        }
         let keys = std::mem::take(&mut self.keys);
         let keys = if self.nulls.is_empty() {
             Int32Array::from(keys)
@@ -225,6 +316,32 @@ impl Strings {
     /// How many values are stored.
     fn len(&self) -> usize {
         self.offsets.len() - 1
+    }
+
+    /// The value stored under `key`.
+    fn get(&self, key: usize) -> &[u8] {
+        &self.bytes[self.offsets[key] as usize..self.offsets[key + 1] as usize]
+    }
+
+    /// Whether each value is past the one before it ([`rises`]): then no two
+    /// are equal.
+    fn rising(&self) -> bool {
+        let mut before: Option<&[u8]> = None;
+        for ends in self.offsets.windows(2) {
+            let value = &self.bytes[ends[0] as usize..ends[1] as usize];
+            if before.is_some_and(|before| !rises(value, before)) {
+                return false;
+            }
+            before = Some(value);
+        }
+        true
+    }
+
+    /// Appends the bytes of a stored value (valid UTF-8, as it was pushed).
+    fn push_bytes(&mut self, value: &[u8]) {
+        self.bytes.extend_from_slice(value);
+        self.offsets
+            .push(i32::try_from(self.bytes.len()).unwrap_or(-1));
     }
 
     #[inline(always)]
@@ -708,6 +825,60 @@ mod tests {
             push(&mut dictionary, b"next batch");
             assert_eq!(values(&mut dictionary), [Some("next batch".to_owned())]);
         }
+    }
+
+    /// Equal lengths compare as byte strings, whatever the length.
+    #[test]
+    fn greater_is_the_byte_order() {
+        let words: Vec<Vec<u8>> = (0..=20)
+            .flat_map(|len| {
+                [0_u8, 1, 0x7f, 0x80, 0xff]
+                    .into_iter()
+                    .flat_map(move |fill| (0..len.max(1)).map(move |at| (len, fill, at)))
+            })
+            .map(|(len, fill, at)| {
+                let mut word = vec![0x41_u8; len];
+                if let Some(byte) = word.get_mut(at) {
+                    *byte = fill;
+                }
+                word
+            })
+            .collect();
+        for a in &words {
+            for b in words.iter().filter(|b| b.len() == a.len()) {
+                assert_eq!(greater(a, b), a > b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    /// A batch's IDs that came back are one value of its dictionary, the
+    /// first stored; IDs that rise are left as they are.
+    #[test]
+    fn an_id_that_comes_back_takes_its_first_key() {
+        let mut dictionary = Dictionary::new(false);
+        let ids = [
+            "8", "9", "10", "11", "9", "a", "12", "10", "a", "b", "a", "zz", "12",
+        ];
+        for id in ids {
+            push(&mut dictionary, id.as_bytes());
+        }
+        dictionary.push_null();
+        let array = dictionary.finish().unwrap();
+        let array = array.as_dictionary::<Int32Type>();
+        let stored = array.values().as_string::<i32>();
+        let stored: Vec<&str> = stored.iter().map(Option::unwrap).collect();
+        assert_eq!(stored, ["8", "9", "10", "11", "a", "12", "b", "zz"]);
+        let keys: Vec<Option<i32>> = array.keys().iter().collect();
+        let expected = [0, 1, 2, 3, 1, 4, 5, 2, 4, 6, 4, 7, 5].map(Some);
+        assert_eq!(keys[..13], expected);
+        assert_eq!(keys[13], None);
+        let rising = ["1", "2", "10", "11", "ab", "ac"];
+        for id in rising {
+            push(&mut dictionary, id.as_bytes());
+        }
+        assert!(dictionary.values.rising());
+        let expected: Vec<Option<String>> = rising.iter().map(|id| Some(id.to_string())).collect();
+        assert_eq!(values(&mut dictionary), expected);
     }
 
     /// Past the values looked up by comparing bytes, the hash map finds the
