@@ -267,3 +267,53 @@ def test_afollow_refuses_bad_arguments_at_once() -> None:
         afollow("http://127.0.0.1:9/", flush_seconds=-1)
     with pytest.raises(ValueError, match=r"afollow\(\) decodes in the calling thread"):
         afollow("http://127.0.0.1:9/", decode_threads=1)
+
+
+def test_any_event_the_source_yields_becomes_a_row() -> None:
+    """An event type holding NUL, which ``sseflow.encode`` refuses, made follow() raise
+    and lose the rows before it; the events of ``sseflow.reference``'s parser, of
+    another class, were dropped without a word."""
+    from sseflow import reference
+
+    stream = b"data: before\n\nevent: a\x00b\ndata: x\n\nid: 7\ndata: after\n\n"
+    want = [("message", "before", ""), ("a\x00b", "x", ""), ("message", "after", "7")]
+    factories: list[Any] = [sseflow.Parser, reference.Parser]
+    with SSEServer() as server:
+        for n, factory in enumerate(factories):
+            url = server.route(f"/{n}", sequence(static(stream), static(status=204)))
+            source = sseflow.EventSource(url, parser_factory=factory)
+            got = [(r["event"], r["data"], r["id"]) for r in rows(list(follow(source)))]
+            assert got == want, factory
+        url = server.route("/a", sequence(static(stream), static(status=204)))
+        got = [(r["event"], r["data"], r["id"]) for r in rows(asyncio.run(collect(afollow(url))))]
+        assert got == want
+
+
+def test_last_event_id_resumes_the_url_and_is_refused_with_a_source() -> None:
+    """It went to the batch parser, where it changed nothing: no header was sent."""
+    with SSEServer() as server:
+        stream = sseflow.encode("a") + sseflow.encode("b", id="43")
+        url = server.route("/s", sequence(static(stream), static(status=204)))
+        got = [(r["data"], r["id"]) for r in rows(list(follow(url, last_event_id="41")))]
+        assert got == [("a", "41"), ("b", "43")]
+        assert server.requests_to("/s")[0].headers.get("last-event-id") == "41"
+    with pytest.raises(ValueError, match="give last_event_id to the EventSource"):
+        follow(sseflow.EventSource("http://127.0.0.1:9/"), last_event_id="41")
+    assert not readers()
+
+
+def test_a_flush_time_past_any_wait_cuts_by_size_only() -> None:
+    """``queue.get`` refuses a timeout past ``threading.TIMEOUT_MAX``: follow() raised
+    ``OverflowError`` at its first wait with rows pending (afollow did not)."""
+    with SSEServer() as server:
+        stream = sseflow.encode("a") + sseflow.encode("b")
+        url = server.route("/s", sequence(static(stream), static(status=204)))
+        assert [data(batch) for batch in follow(url, flush_seconds=1e12)] == [["a", "b"]]
+
+
+def test_closing_a_stream_never_read_closes_its_source() -> None:
+    source = sseflow.EventSource("http://127.0.0.1:9/")
+    with follow(source):
+        pass
+    assert source.ready_state == sseflow.ReadyState.CLOSED
+    assert list(source) == []

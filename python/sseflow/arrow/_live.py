@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
@@ -54,7 +55,9 @@ class Cadence:
         """How long to wait for more input before the rows are due (``None``: none wait)."""
         if self._since is None:
             return None
-        return max(0.0, self._since + self._seconds - time.monotonic())
+        # A wait of days is as good as none: no thread's wait takes more.
+        due = self._since + self._seconds - time.monotonic()
+        return min(max(0.0, due), threading.TIMEOUT_MAX)
 
     def cut(self) -> Iterator[RecordBatch]:
         """After input (or a wait that ran out): the batches ready, the due rows cut."""
@@ -69,12 +72,27 @@ class Cadence:
 
 
 def wire(events: Iterable[Event]) -> bytes:
-    """``events`` written back to the wire format, one chunk for a :class:`BatchParser`."""
-    from sseflow import encode
+    """``events`` written back to the wire format, one chunk for a :class:`BatchParser`.
 
-    return b"".join(
-        encode(event.data, event=event.event, id=event.id, retry=event.retry) for event in events
-    )
+    Written here, not by ``sseflow.encode``, which refuses an event type holding NUL:
+    the standard takes one (only an ID with NUL is ignored), and a stream's events all
+    go back. An event whose type is ``None`` (``default_event=None``) has no ``event``
+    line."""
+    parts: list[str] = []
+    for event in events:
+        if event.event is not None:
+            parts.append(_field("event", event.event))
+        parts.append(_field("id", event.id))
+        if event.retry is not None:
+            parts.append(f"retry: {event.retry}\n")
+        parts.extend(_field("data", line) for line in event.data.split("\n"))
+        parts.append("\n")
+    return "".join(parts).encode()
+
+
+def _field(name: str, value: str) -> str:
+    # One space after the colon, which the parser strips: a value that starts with one keeps it.
+    return f"{name}: {value}\n" if value else f"{name}\n"
 
 
 def follow(
@@ -93,8 +111,9 @@ def follow(
         flush_seconds: the longest a row waits to be cut into a batch (a finite
             number > 0), besides ``batch_rows`` and ``batch_bytes``.
         options: the :class:`BatchParser` options (``json_schema``, ``batch_rows``,
-            ``label``...); ``decode_threads`` stays 0 (a live stream comes slower
-            than the calling thread decodes it). ``default_event``,
+            ``label``...), and ``last_event_id``, which the ``EventSource`` made of a URL
+            resumes after (give your own source its own); ``decode_threads`` stays 0
+            (a live stream comes slower than the calling thread decodes it). ``default_event``,
             ``max_line_size`` and ``max_event_size`` go to the parser of the
             ``EventSource`` made of a URL (give them to your own source's
             ``parser_factory``). There is no ``offsets``: the events come over
@@ -109,8 +128,8 @@ def follow(
         TypeError: a ``source`` that is neither, a ``flush_seconds`` that is no
             number, or a bad ``BatchParser`` option.
         ValueError: a ``flush_seconds`` not above 0, or infinite or NaN; a
-            ``decode_threads`` other than 0; ``offsets=True``; ``default_event`` or
-            a limit with an ``EventSource`` given.
+            ``decode_threads`` other than 0; ``offsets=True``; ``default_event``,
+            ``last_event_id`` or a limit with an ``EventSource`` given.
 
     Iterating raises what the source raises (``sseflow.ConnectionFailed``,
     ``sseflow.RetriesExhausted``), once the batches of the events before are out.
@@ -122,7 +141,8 @@ def follow(
     _check(flush_seconds, options, "follow")
     options, own = _split(options, given=not isinstance(source, str), name="follow")
     if isinstance(source, str):
-        source = sseflow.EventSource(source, parser_factory=partial(sseflow.Parser, **own))
+        factory = partial(sseflow.Parser, **own)
+        source = sseflow.EventSource(source, parser_factory=factory, **_resumed(options))
     elif not isinstance(source, sseflow.EventSource):
         raise TypeError(
             f"follow() takes a URL or an sseflow.EventSource, not {type(source).__name__}"
@@ -130,7 +150,22 @@ def follow(
     else:
         options.update(_default_of(source))
     parser = BatchParser(**options)
-    return BatchStream(_followed(source, parser, flush_seconds), parser)
+    return _Following(_followed(source, parser, flush_seconds), parser, source)
+
+
+class _Following(BatchStream):
+    """The stream of a followed source: closing it closes the source, also before the
+    first batch was asked for (the reading generator, never started, closes nothing)."""
+
+    def __init__(
+        self, batches: Iterator[RecordBatch], parser: BatchParser, source: EventSource
+    ) -> None:
+        super().__init__(batches, parser)
+        self._source = source
+
+    def close(self) -> None:
+        super().close()
+        self._source.close()
 
 
 def afollow(
@@ -151,7 +186,7 @@ def afollow(
     options, own = _split(options, given=not isinstance(source, str), name="afollow")
     if isinstance(source, str):
         factory = partial(sseflow.Parser, **own)
-        source = sseflow.AsyncEventSource(source, parser_factory=factory)
+        source = sseflow.AsyncEventSource(source, parser_factory=factory, **_resumed(options))
     elif not isinstance(source, sseflow.AsyncEventSource):
         sync = (
             ": use follow() for an EventSource" if isinstance(source, sseflow.EventSource) else ""
@@ -185,6 +220,11 @@ def _split(
             "connections, and are parsed again from their wire format; for a byte position, "
             "iter_batches(response, offsets=True) reads one response"
         )
+    if given and "last_event_id" in options:
+        raise ValueError(
+            f"{name}() of an EventSource: give last_event_id to the EventSource "
+            "(it sends it as Last-Event-ID)"
+        )
     own: dict[str, Any] = {key: options.pop(key) for key in SOURCE_PARSER if key in options}
     if own and given:
         raise ValueError(
@@ -194,6 +234,13 @@ def _split(
     if "default_event" in own:
         options["default_event"] = own["default_event"]
     return options, own
+
+
+def _resumed(options: dict[str, Any]) -> dict[str, Any]:
+    """The ``last_event_id`` to resume after, taken out of ``options``: the source made
+    of a URL sends it (a batch parser given it would change nothing, the events written
+    back all having an ``id`` line)."""
+    return {"last_event_id": options.pop("last_event_id")} if "last_event_id" in options else {}
 
 
 def _default_of(source: EventSource | AsyncEventSource) -> dict[str, Any]:
@@ -236,13 +283,13 @@ def _turn(
 ) -> bool:
     """Feeds ``parser`` ``first`` and the events ``take`` has without waiting, as one
     chunk (those before a failure too); whether the source goes on."""
-    from sseflow import Event
     from sseflow._arrivals import Ended
 
     events: list[Event] = []
     item = first
     try:
-        while isinstance(item, Event):
+        # Any parser's events (``sseflow.reference``'s are of another class).
+        while item is not None and not isinstance(item, Ended):
             events.append(item)
             item = take() if len(events) < TURN else None
     finally:
