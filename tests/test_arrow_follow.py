@@ -317,3 +317,12 @@ def test_closing_a_stream_never_read_closes_its_source() -> None:
         pass
     assert source.ready_state == sseflow.ReadyState.CLOSED
     assert list(source) == []
+
+
+def test_aclose_of_an_afollow_never_iterated_closes_its_source() -> None:
+    async def closed() -> sseflow.ReadyState:
+        source = sseflow.AsyncEventSource("http://127.0.0.1:9/")
+        await afollow(source).aclose()
+        return source.ready_state
+
+    assert asyncio.run(closed()) == sseflow.ReadyState.CLOSED

@@ -10,6 +10,7 @@ pipes with the same :class:`Cadence`.
 
 from __future__ import annotations
 
+import collections.abc
 import contextlib
 import math
 import threading
@@ -197,7 +198,31 @@ def afollow(
         )
     else:
         options.update(_default_of(source))
-    return _afollowed(source, BatchParser(**options), flush_seconds)
+    return _AFollowing(_afollowed(source, BatchParser(**options), flush_seconds), source)
+
+
+class _AFollowing(collections.abc.AsyncGenerator["RecordBatch", None]):
+    """What :func:`afollow` returns: its reading generator, whose ``aclose()`` also
+    closes the source before the first batch was asked for (the generator, never
+    started, closes nothing)."""
+
+    def __init__(
+        self, batches: AsyncGenerator[RecordBatch, None], source: AsyncEventSource
+    ) -> None:
+        self._batches = batches
+        self._source = source
+
+    async def asend(self, value: None) -> RecordBatch:
+        return await self._batches.asend(value)
+
+    async def athrow(self, *args: Any) -> RecordBatch:
+        return await self._batches.athrow(*args)
+
+    async def aclose(self) -> None:
+        try:
+            await self._batches.aclose()
+        finally:
+            await self._source.aclose()
 
 
 def _check(flush_seconds: object, options: dict[str, Any], name: str) -> None:
