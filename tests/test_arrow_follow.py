@@ -326,3 +326,28 @@ def test_aclose_of_an_afollow_never_iterated_closes_its_source() -> None:
         return source.ready_state
 
     assert asyncio.run(closed()) == sseflow.ReadyState.CLOSED
+
+
+def test_leaving_early_keeps_the_events_read_ahead_for_the_parser() -> None:
+    """The reading thread reads ahead of the consumer, and the source takes each ID as
+    it reads: the events it had read were dropped when the consumer left, and resuming
+    from the source's last event ID skipped them."""
+    burst = b"".join(sseflow.encode(f"e{n}", id=str(n)) for n in range(500))
+
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(burst)
+        conn.idle(30)
+
+    with SSEServer() as server:
+        source = sseflow.EventSource(server.route("/s", route))
+        with follow(source, batch_rows=10) as stream:
+            first = rows([next(stream)])
+            time.sleep(0.3)  # the thread reads on meanwhile
+        stream.parser.close()
+        kept = rows(list(stream.parser))
+    ids = [row["id"] for row in first + kept]
+    assert ids[:10] == [str(n) for n in range(10)]
+    assert ids == [str(n) for n in range(int(source.last_event_id) + 1)]
+    assert len(kept) > 100  # the thread had read well ahead
+    assert not readers()

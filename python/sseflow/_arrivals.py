@@ -118,6 +118,21 @@ class Arrivals:
         self._stop()
         self._join(time.monotonic() + CLOSING)
 
+    def close_keeping(self) -> list[Event]:
+        """:meth:`close`, keeping the events read and not taken yet, in their order: the
+        source has taken their IDs as its last event ID."""
+        self._stop()
+        kept: list[Event] = []
+        deadline = time.monotonic() + CLOSING
+        while (self._thread.is_alive() and time.monotonic() < deadline) or self.waiting:
+            try:
+                item = self._queue.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if not isinstance(item, Ended | Failed):
+                kept.append(item)
+        return kept
+
     def _stop(self) -> None:
         self._closed = True
         self._source.close()
@@ -131,9 +146,10 @@ class Arrivals:
     def _read(self) -> None:
         try:
             for event in self._source:
+                # Put even once closed: the source took its ID (close() drains the queue).
+                self._put(event)
                 if self._closed:
                     return
-                self._put(event)
             item: Event | Ended | Failed = ENDED
         except BaseException as error:  # handed to the consumer, which raises it
             item = Failed(error)

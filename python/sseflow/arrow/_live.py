@@ -287,7 +287,16 @@ def _followed(source: EventSource, parser: BatchParser, seconds: float) -> Itera
     with contextlib.closing(Arrivals(source)) as arrivals:
         try:
             while _took(arrivals, parser, cadence.wait()):
-                yield from cadence.cut()
+                # Not `yield from`, which would close the parser when this generator is.
+                for batch in cadence.cut():  # noqa: UP028
+                    yield batch
+        except (GeneratorExit, KeyboardInterrupt):
+            # Left early, or Ctrl-C: the events read ahead go to the parser, whose
+            # close() then gives them (the source's last event ID is past them).
+            kept = arrivals.close_keeping()
+            with contextlib.suppress(Exception):  # a limit or JSON error: no more rows
+                parser.feed(wire(kept))
+            raise
         except Exception:
             # The rows before a failure, then the failure.
             parser.close()
