@@ -351,3 +351,27 @@ def test_leaving_early_keeps_the_events_read_ahead_for_the_parser() -> None:
     assert ids == [str(n) for n in range(int(source.last_event_id) + 1)]
     assert len(kept) > 100  # the thread had read well ahead
     assert not readers()
+
+
+def test_afollow_left_early_keeps_the_events_read_ahead_for_its_parser() -> None:
+    burst = b"".join(sseflow.encode(f"e{n}", id=str(n)) for n in range(500))
+
+    def route(conn: Conn) -> None:
+        conn.start()
+        conn.write(burst)
+        conn.idle(30)
+
+    async def left_early(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+        source = sseflow.AsyncEventSource(url)
+        batches = afollow(source, batch_rows=10)
+        first = rows([await anext(batches)])
+        await asyncio.sleep(0.3)  # the task reads on meanwhile
+        await batches.aclose()
+        batches.parser.close()
+        return first, rows(list(batches.parser)), source.last_event_id
+
+    with SSEServer() as server:
+        first, kept, last_event_id = asyncio.run(left_early(server.route("/s", route)))
+    ids = [row["id"] for row in first + kept]
+    assert ids == [str(n) for n in range(int(last_event_id) + 1)]
+    assert len(kept) > 100

@@ -21,11 +21,12 @@ parser's own while feeding goes on: the same batches, in the same order
 from __future__ import annotations
 
 from sseflow.arrow._errors import JSONDataError
-from sseflow.arrow._live import afollow, follow
+from sseflow.arrow._live import AsyncBatchStream, afollow, follow
 from sseflow.arrow._native import BatchParser, RecordBatch, Schema
 from sseflow.arrow._stream import BatchStream, aiter_batches, iter_batches
 
 __all__ = [
+    "AsyncBatchStream",
     "BatchParser",
     "BatchStream",
     "JSONDataError",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sseflow import AsyncEventSource, Event, EventSource
     from sseflow._arrivals import Arrivals, Ended
 
-__all__ = ["Cadence", "afollow", "follow", "wire"]
+__all__ = ["AsyncBatchStream", "Cadence", "afollow", "follow", "wire"]
 
 FLUSH_SECONDS: Final = 1.0
 """By default, a live stream's rows are cut into a batch at most this long after they came."""
@@ -174,7 +174,7 @@ def afollow(
     *,
     flush_seconds: float = FLUSH_SECONDS,
     **options: Any,
-) -> AsyncGenerator[RecordBatch, None]:
+) -> AsyncBatchStream:
     """:func:`follow` in asyncio: the record batches of a live stream followed by an
     ``sseflow.AsyncEventSource`` (made of a URL, or given), read by a task of its own
     while the rows wait for their ``flush_seconds``. The same arguments, errors and
@@ -198,19 +198,26 @@ def afollow(
         )
     else:
         options.update(_default_of(source))
-    return _AFollowing(_afollowed(source, BatchParser(**options), flush_seconds), source)
+    parser = BatchParser(**options)
+    return AsyncBatchStream(_afollowed(source, parser, flush_seconds), parser, source)
 
 
-class _AFollowing(collections.abc.AsyncGenerator["RecordBatch", None]):
-    """What :func:`afollow` returns: its reading generator, whose ``aclose()`` also
-    closes the source before the first batch was asked for (the generator, never
-    started, closes nothing)."""
+class AsyncBatchStream(collections.abc.AsyncGenerator["RecordBatch", None]):
+    """What :func:`afollow` returns: the record batches, read by a task, and the
+    ``parser``. ``aclose()`` cancels the task and closes the source (also before the
+    first batch was asked for)."""
 
     def __init__(
-        self, batches: AsyncGenerator[RecordBatch, None], source: AsyncEventSource
+        self,
+        batches: AsyncGenerator[RecordBatch, None],
+        parser: BatchParser,
+        source: AsyncEventSource,
     ) -> None:
         self._batches = batches
         self._source = source
+        self.parser = parser
+        """The parser, as a :class:`BatchStream`'s: after ``aclose()``, ``parser.close()``
+        then its batches give the rows not cut yet and those of the events read ahead."""
 
     async def asend(self, value: None) -> RecordBatch:
         return await self._batches.asend(value)
@@ -337,7 +344,7 @@ async def _afollowed(
 ) -> AsyncGenerator[RecordBatch, None]:
     import asyncio
 
-    from sseflow._arrivals import ENDED, WAITING, Failed, opened
+    from sseflow._arrivals import ENDED, WAITING, Ended, Failed, opened
 
     arrived: asyncio.Queue[Event | Ended | Failed] = asyncio.Queue(WAITING)
 
@@ -379,4 +386,14 @@ async def _afollowed(
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
+        # Left early: the events read ahead go to the parser, whose close() then gives
+        # them (the source took their IDs); at the end or after an error, none wait.
+        kept: list[Event] = []
+        while not arrived.empty():
+            item = arrived.get_nowait()
+            if not isinstance(item, Ended | Failed):
+                kept.append(item)
+        if kept and not parser.closed:
+            with contextlib.suppress(Exception):  # a limit or JSON error: no more rows
+                parser.feed(wire(kept))
         await source.aclose()
